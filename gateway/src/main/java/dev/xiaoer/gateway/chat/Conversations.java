@@ -1,0 +1,367 @@
+package dev.xiaoer.gateway.chat;
+
+import dev.xiaoer.gateway.config.GatewayConfig;
+import dev.xiaoer.gateway.event.ConversationEvent;
+import dev.xiaoer.gateway.queue.Handoff;
+import dev.xiaoer.gateway.queue.WaitingLines;
+import dev.xiaoer.gateway.store.ConversationStore;
+import dev.xiaoer.gateway.store.NewConversation;
+import dev.xiaoer.gateway.store.StoredConversation;
+import dev.xiaoer.intents.Candidate;
+import dev.xiaoer.intents.IntentEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The chat desk: every open conversation, the lanes they run on, and the bot flow's entry points. Plain Java with
+ * an injected clock; the web layer calls it from event loops and it never blocks them.
+ *
+ * <p>Threads: each conversation lives on one lane (a single-threaded executor picked by its id), so its state has
+ * one writer and needs no locks. The intent engine runs inline on the lane: its decisions take tens to hundreds of
+ * microseconds and never touch the disk, and the lanes are a bounded pool that is not an event loop, so a hop to
+ * yet another pool would only add latency. Store futures and waiting-line futures come back to the lane.
+ */
+public final class Conversations implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Conversations.class);
+
+    private final ConversationStore store;
+    private final IntentEngine engine;
+    private final WaitingLines waitingLines;
+    private final Clock clock;
+    private final GatewayConfig config;
+    private final BusinessHours hours;
+    private final SessionKeys keys = new SessionKeys();
+    private final ExecutorService[] lanes;
+    private final ConcurrentHashMap<String, Conversation> open = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean storeDown = new AtomicBoolean();
+    private volatile boolean stopping;
+
+    private Conversations(Builder b) {
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.engine = Objects.requireNonNull(b.engine, "engine");
+        this.waitingLines = Objects.requireNonNull(b.waitingLines, "waitingLines");
+        this.clock = Objects.requireNonNull(b.clock, "clock");
+        this.config = Objects.requireNonNull(b.config, "config");
+        this.hours = new BusinessHours(config.businessHours());
+        int n = config.chat().threads() > 0 ? config.chat().threads()
+                : Math.max(2, Runtime.getRuntime().availableProcessors());
+        this.lanes = new ExecutorService[n];
+        for (int i = 0; i < n; i++) {
+            String name = "xiaoer-chat-" + i;
+            lanes[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        waitingLines.onMove((conversationId, place) -> {
+            Conversation c = open.get(conversationId);
+            if (c != null) {
+                run(c, () -> c.moved(place));
+            }
+        });
+    }
+
+    /** A builder; store, engine, waiting lines and config are required, the clock defaults to the system's. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Assembles a {@link Conversations}. */
+    public static final class Builder {
+        private ConversationStore store;
+        private IntentEngine engine;
+        private WaitingLines waitingLines;
+        private Clock clock = Clock.systemUTC();
+        private GatewayConfig config;
+
+        private Builder() {
+        }
+
+        public Builder store(ConversationStore store) {
+            this.store = store;
+            return this;
+        }
+
+        public Builder engine(IntentEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        public Builder waitingLines(WaitingLines lines) {
+            this.waitingLines = lines;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder config(GatewayConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Conversations build() {
+            return new Conversations(this);
+        }
+    }
+
+    // ---- start ----
+
+    /**
+     * Rebuilds every open conversation from the store (seq counters, token hashes, accepted message ids, dialog
+     * state) and puts the waiting ones back in line with their original handoff times. Call once, before buyers
+     * connect, from a thread that may block.
+     */
+    public int restore() {
+        List<StoredConversation> stored = store.openConversations();
+        List<CompletableFuture<?>> placed = new java.util.ArrayList<>();
+        for (StoredConversation s : stored) {
+            String id = s.summary().conversationId();
+            Conversation c = new Conversation(this, id, s.summary().tokenHash(), laneOf(id), s.summary().createdAt());
+            List<ConversationEvent> events = s.events();
+            c.restore(s.summary().lastSeq(), events);
+            open.put(id, c);
+            Optional<Handoff> waiting = c.waitingHandoff();
+            if (waiting.isPresent()) {
+                placed.add(waitingLines.enqueue(waiting.get()).thenAcceptAsync(c::placed, c.lane));
+            }
+        }
+        CompletableFuture.allOf(placed.toArray(new CompletableFuture<?>[0])).join();
+        return stored.size();
+    }
+
+    // ---- what buyers do (called from event loops; never blocks) ----
+
+    /** A buyer's hello: a new conversation, or a resume with replay of everything after {@code lastSeq}. */
+    public void hello(BuyerLink link, Hello hello) {
+        if (stopping) {
+            refuse(link, ErrorCode.SHUTTING_DOWN, "the gateway is restarting; connect again in a moment");
+            return;
+        }
+        if (hello.resumes()) {
+            Conversation c = open.get(hello.session());
+            if (c == null) {
+                refuse(link, ErrorCode.SESSION_NOT_FOUND,
+                        "no open conversation has this session; send hello without a session to start one");
+                return;
+            }
+            run(c, () -> c.resume(link, hello));
+            return;
+        }
+        String id = keys.newSessionId();
+        String token = keys.newToken();
+        Conversation c = new Conversation(this, id, SessionKeys.hash(token), laneOf(id), now());
+        inFlight.incrementAndGet();
+        CompletableFuture<Void> created;
+        try {
+            created = store.open(new NewConversation(id, SessionKeys.hash(token), now()));
+        } catch (RuntimeException e) {
+            created = CompletableFuture.failedFuture(e);
+        }
+        created.whenCompleteAsync((ok, failure) -> {
+            inFlight.decrementAndGet();
+            if (failure != null) {
+                storeFailed(id, failure);
+                refuse(link, ErrorCode.STORE_UNAVAILABLE, "the conversation could not be saved; send hello again");
+                return;
+            }
+            storeUp();
+            open.put(id, c);
+            c.welcome(link, token, hello);
+        }, c.lane);
+    }
+
+    /** A buyer message on a connection that has been welcomed. */
+    public void say(BuyerLink link, BuyerMessage message) {
+        Conversation c = conversationOf(link);
+        if (c == null) {
+            link.send(new BuyerFrame.Error(ErrorCode.SESSION_NOT_FOUND, "this session has ended; send hello again",
+                    message.id()));
+            return;
+        }
+        run(c, () -> c.receive(link, message));
+    }
+
+    /** The connection went away. */
+    public void leave(BuyerLink link) {
+        Conversation c = conversationOf(link);
+        if (c != null) {
+            run(c, () -> c.detach(link));
+        }
+    }
+
+    private Conversation conversationOf(BuyerLink link) {
+        String id = link.conversationId();
+        return id == null ? null : open.get(id);
+    }
+
+    // ---- housekeeping ----
+
+    /** Closes bot conversations nobody has been attached to for {@code chat.idleCloseMinutes}. */
+    public void closeIdle() {
+        Instant cutoff = now().minus(Duration.ofMinutes(config.chat().idleCloseMinutes()));
+        for (Conversation c : open.values()) {
+            run(c, () -> c.closeIdle(cutoff));
+        }
+    }
+
+    /** How many conversations are in memory (open, or closed with a buyer still attached). */
+    public int size() {
+        return open.size();
+    }
+
+    /**
+     * Stops taking messages (clients get {@code shutting_down}), waits up to {@code grace} for store writes in
+     * flight to complete, and stops the lanes. The store and waiting lines are left to their owner to close.
+     */
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(config.server().shutdownGraceSeconds()));
+    }
+
+    /** {@link #close()} with an explicit grace period. */
+    public void shutdown(Duration grace) {
+        stopping = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (ExecutorService lane : lanes) {
+            lane.shutdown();
+        }
+        for (ExecutorService lane : lanes) {
+            try {
+                if (!lane.awaitTermination(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
+                    lane.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (inFlight.get() > 0) {
+            LOG.warn("shutdown: {} store writes still in flight after {}", inFlight.get(), grace);
+        }
+    }
+
+    // ---- for conversations ----
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    GatewayConfig config() {
+        return config;
+    }
+
+    BusinessHours hours() {
+        return hours;
+    }
+
+    IntentEngine engine() {
+        return engine;
+    }
+
+    WaitingLines waitingLines() {
+        return waitingLines;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    String language(String requested) {
+        return requested != null && config.texts().containsKey(requested) ? requested : GatewayConfig.DEFAULT_LANG;
+    }
+
+    List<Candidate> hotQuestions() {
+        int n = config.chat().hotQuestions();
+        return n == 0 ? List.of() : engine.hotQuestions(n);
+    }
+
+    CompletableFuture<Void> store(List<ConversationEvent> batch) {
+        inFlight.incrementAndGet();
+        CompletableFuture<Void> f;
+        try {
+            f = store.append(batch);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return f.whenComplete((ok, failure) -> {
+            inFlight.decrementAndGet();
+            if (failure == null) {
+                storeUp();
+            }
+        });
+    }
+
+    void storeFailed(String conversationId, Throwable failure) {
+        // One line per change of state, not one per message: a full disk would otherwise flood the log.
+        if (storeDown.compareAndSet(false, true)) {
+            LOG.error("store unavailable, buyers get store_unavailable until it recovers (first failure on {}): {}",
+                    conversationId, failure.toString());
+        }
+    }
+
+    private void storeUp() {
+        if (storeDown.compareAndSet(true, false)) {
+            LOG.info("store writable again");
+        }
+    }
+
+    void queueFailed(String conversationId, Throwable failure) {
+        LOG.error("waiting line refused conversation {}: {}", conversationId, failure.toString());
+    }
+
+    void refuse(BuyerLink link, ErrorCode code, String message) {
+        link.send(new BuyerFrame.Error(code, message, null));
+        link.refused();
+    }
+
+    void forget(Conversation c) {
+        open.remove(c.id, c);
+    }
+
+    private ExecutorService laneOf(String id) {
+        return lanes[Math.floorMod(id.hashCode(), lanes.length)];
+    }
+
+    private void run(Conversation c, Runnable task) {
+        try {
+            c.lane.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("conversation {}: unexpected failure", c.id, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The lanes are stopped: the gateway is shutting down and every connection is being closed.
+            LOG.debug("conversation {}: task after shutdown dropped", c.id);
+        }
+    }
+}

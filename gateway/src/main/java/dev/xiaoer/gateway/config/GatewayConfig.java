@@ -1,0 +1,172 @@
+package dev.xiaoer.gateway.config;
+
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The gateway's whole configuration, loaded and validated once at start ({@link #load(Path)}) and immutable after.
+ *
+ * <p>Each YAML section is one nested record read by one method of the loader, so a later issue adds its section
+ * (agents, admin, widget) as one more component without touching the others.
+ */
+public record GatewayConfig(String source, Server server, Path dataDir, Intents intents, List<String> allowedOrigins,
+                            Limits limits, Chat chat, Hours businessHours, Map<String, Texts> texts, Queues queues,
+                            Retention retention) {
+
+    /** The language used for system texts when a client names none. */
+    public static final String DEFAULT_LANG = "zh";
+
+    public GatewayConfig {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(intents, "intents");
+        allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(chat, "chat");
+        Objects.requireNonNull(businessHours, "businessHours");
+        texts = Map.copyOf(texts);
+        if (!texts.containsKey(DEFAULT_LANG)) {
+            throw new IllegalArgumentException("texts must include " + DEFAULT_LANG);
+        }
+        Objects.requireNonNull(queues, "queues");
+        Objects.requireNonNull(retention, "retention");
+    }
+
+    /**
+     * Loads the embedded defaults, overlaid with {@code file} when not null, and validates the result.
+     *
+     * @throws ConfigException naming the file, line, key and the fix
+     */
+    public static GatewayConfig load(Path file) throws ConfigException {
+        return ConfigLoader.load(file);
+    }
+
+    /** The embedded defaults alone. */
+    public static GatewayConfig defaults() {
+        try {
+            return ConfigLoader.load(null);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the embedded default configuration is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** This configuration listening on another port ({@code --port}). */
+    public GatewayConfig withPort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        return new GatewayConfig(source, new Server(server.host(), port, server.trustProxy(), server.tls(),
+                server.shutdownGraceSeconds()), dataDir, intents, allowedOrigins, limits, chat, businessHours, texts,
+                queues, retention);
+    }
+
+    /** This configuration storing under another folder ({@code --data}). */
+    public GatewayConfig withDataDir(Path dir) {
+        return new GatewayConfig(source, server, dir, intents, allowedOrigins, limits, chat, businessHours, texts,
+                queues, retention);
+    }
+
+    /** This configuration with other limits (tests and embedders). */
+    public GatewayConfig withLimits(Limits newLimits) {
+        return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, newLimits, chat, businessHours,
+                texts, queues, retention);
+    }
+
+    /** This configuration with another origin allow-list. */
+    public GatewayConfig withAllowedOrigins(List<String> origins) {
+        return new GatewayConfig(source, server, dataDir, intents, origins, limits, chat, businessHours, texts,
+                queues, retention);
+    }
+
+    /** This configuration with other business hours. */
+    public GatewayConfig withBusinessHours(Hours hours) {
+        return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, limits, chat, hours, texts,
+                queues, retention);
+    }
+
+    /** This configuration with another server section. */
+    public GatewayConfig withServer(Server newServer) {
+        return new GatewayConfig(source, newServer, dataDir, intents, allowedOrigins, limits, chat, businessHours,
+                texts, queues, retention);
+    }
+
+    /** The texts for {@code lang}, or the default language's when there are none. */
+    public Texts textsFor(String lang) {
+        Texts t = lang == null ? null : texts.get(lang);
+        return t != null ? t : texts.get(DEFAULT_LANG);
+    }
+
+    /** Where the gateway listens; TLS is on when {@code tls} is not null. */
+    public record Server(String host, int port, boolean trustProxy, Tls tls, int shutdownGraceSeconds) {
+        public Server {
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
+    /** A PEM certificate chain and its PKCS#8 private key. */
+    public record Tls(Path certificate, Path privateKey) {
+        public Tls {
+            Objects.requireNonNull(certificate, "certificate");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
+    }
+
+    /** The bot's files (null = embedded) and its conversation policy. */
+    public record Intents(Path faq, Path synonyms, Path rules, int unknownsBeforeOffer) {
+    }
+
+    /** What one client may send, and how fast. */
+    public record Limits(int maxFrameBytes, int maxTextChars, int messagesPerSecond, int messageBurst,
+                         int ipMessagesPerSecond, int ipMessageBurst, int floodCloseAfter, int maxConnectionsPerIp,
+                         int idleTimeoutSeconds, int maxTabsPerSession) {
+    }
+
+    /** How conversations run: threads, idle closing, greeting buttons. */
+    public record Chat(int threads, int idleCloseMinutes, int hotQuestions) {
+    }
+
+    /** When people answer: per weekday opening ranges in a time zone, and whole closed dates. */
+    public record Hours(ZoneId timeZone, Map<DayOfWeek, List<Opening>> week, Set<LocalDate> closedDates) {
+        public Hours {
+            Objects.requireNonNull(timeZone, "timeZone");
+            week = Map.copyOf(week);
+            closedDates = Set.copyOf(closedDates);
+        }
+    }
+
+    /** One opening range of a day, in minutes since midnight; {@code toMinute} may be 1440 (24:00). */
+    public record Opening(int fromMinute, int toMinute) {
+        public Opening {
+            if (fromMinute < 0 || toMinute > 24 * 60 || fromMinute >= toMinute) {
+                throw new IllegalArgumentException("bad opening " + fromMinute + "-" + toMinute);
+            }
+        }
+    }
+
+    /** Everything the bot and the system say to buyers in one language. */
+    public record Texts(String greeting, String suggest, String unknown, String offerHuman, String alreadyWaiting,
+                        String withAgent, String outOfHours, String leaveMessage, String today, String tomorrow,
+                        List<String> weekdays) {
+        public Texts {
+            weekdays = List.copyOf(weekdays);
+            if (weekdays.size() != 7) {
+                throw new IllegalArgumentException("weekdays needs 7 names, had " + weekdays.size());
+            }
+        }
+    }
+
+    /** Waiting lines: the assumed handling time used for wait estimates until real ones are measured. */
+    public record Queues(int handleSeconds) {
+    }
+
+    /** How long closed conversations are kept. */
+    public record Retention(int days) {
+    }
+}
