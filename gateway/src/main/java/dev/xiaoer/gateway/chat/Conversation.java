@@ -127,19 +127,26 @@ final class Conversation {
         }
         links.add(link);
         lastActivity = desk.now();
-        link.send(welcomeFrame(hello.token(), true));
+        int from = firstAfter(hello.lastSeq());
         int replayed = 0;
-        for (int i = firstAfter(hello.lastSeq()); i < events.size(); i++) {
+        for (int i = from; i < events.size(); i++) {
+            if (events.get(i).body().audience() == Audience.EVERYONE) {
+                replayed++;
+            }
+        }
+        // Attached before the welcome goes out, so that a message sent right after it is accepted.
+        link.attached(id, true, replayed);
+        link.send(welcomeFrame(hello.token(), true));
+        for (int i = from; i < events.size(); i++) {
             ConversationEvent e = events.get(i);
             if (e.body().audience() == Audience.EVERYONE) {
-                link.send(new BuyerFrame.Event(e, e.body() instanceof EventBody.HandedOff ? place : null));
-                replayed++;
+                boolean waitingHere = e.body() instanceof EventBody.HandedOff && state == ConversationState.WAITING;
+                link.send(new BuyerFrame.Event(e, waitingHere ? place : null));
             }
         }
         if (place != null && state == ConversationState.WAITING) {
             link.send(new BuyerFrame.Position(place));
         }
-        link.attached(id, true, replayed);
     }
 
     private int firstAfter(long seq) {

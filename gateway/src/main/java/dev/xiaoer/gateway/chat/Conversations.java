@@ -231,16 +231,10 @@ public final class Conversations implements AutoCloseable {
     }
 
     /**
-     * Stops taking messages (clients get {@code shutting_down}), waits up to {@code grace} for store writes in
-     * flight to complete, and stops the lanes. The store and waiting lines are left to their owner to close.
+     * Stops taking messages (clients get {@code shutting_down}) and waits up to {@code grace} for the store writes
+     * in flight to complete, so that their acks can still reach the buyers. Returns whether all completed.
      */
-    @Override
-    public void close() {
-        shutdown(Duration.ofSeconds(config.server().shutdownGraceSeconds()));
-    }
-
-    /** {@link #close()} with an explicit grace period. */
-    public void shutdown(Duration grace) {
+    public boolean drain(Duration grace) {
         stopping = true;
         long deadline = System.nanoTime() + grace.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -251,20 +245,28 @@ public final class Conversations implements AutoCloseable {
                 break;
             }
         }
+        int left = inFlight.get();
+        if (left > 0) {
+            LOG.warn("shutdown: {} store writes still in flight after {}", left, grace);
+        }
+        return left == 0;
+    }
+
+    /** Stops taking messages and stops the lanes after the tasks already queued; call {@link #drain} first. */
+    @Override
+    public void close() {
+        stopping = true;
         for (ExecutorService lane : lanes) {
             lane.shutdown();
         }
         for (ExecutorService lane : lanes) {
             try {
-                if (!lane.awaitTermination(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)) {
+                if (!lane.awaitTermination(5, TimeUnit.SECONDS)) {
                     lane.shutdownNow();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        if (inFlight.get() > 0) {
-            LOG.warn("shutdown: {} store writes still in flight after {}", inFlight.get(), grace);
         }
     }
 
@@ -338,8 +340,9 @@ public final class Conversations implements AutoCloseable {
     }
 
     void refuse(BuyerLink link, ErrorCode code, String message) {
-        link.send(new BuyerFrame.Error(code, message, null));
+        // Refused before the error goes out, so that a hello sent right after the error is taken.
         link.refused();
+        link.send(new BuyerFrame.Error(code, message, null));
     }
 
     void forget(Conversation c) {

@@ -1,0 +1,216 @@
+package dev.xiaoer.gateway;
+
+import dev.xiaoer.gateway.chat.Conversations;
+import dev.xiaoer.gateway.config.GatewayConfig;
+import dev.xiaoer.gateway.queue.InMemoryWaitingLines;
+import dev.xiaoer.gateway.queue.WaitingLines;
+import dev.xiaoer.gateway.store.ConversationStore;
+import dev.xiaoer.gateway.web.GatewayInitializer;
+import dev.xiaoer.intents.IntentEngine;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running gateway: the Netty server, the conversations behind it, the waiting lines and the store, assembled from
+ * one {@link GatewayConfig}. {@link #close()} shuts it down gracefully.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final Duration HOUSEKEEPING_EVERY = Duration.ofMinutes(1);
+
+    private final GatewayConfig config;
+    private final ConversationStore store;
+    private final WaitingLines waitingLines;
+    private final Conversations conversations;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ScheduledExecutorService housekeeping;
+    private final GatewayInitializer initializer;
+    private final Channel server;
+    private final boolean tls;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    private Gateway(Builder b) throws InterruptedException, SSLException {
+        this.config = b.config;
+        this.store = Objects.requireNonNull(b.store, "store");
+        this.waitingLines = b.waitingLines != null ? b.waitingLines
+                : new InMemoryWaitingLines(config.queues().handleSeconds());
+        this.conversations = Conversations.builder().store(store).engine(Objects.requireNonNull(b.engine, "intents"))
+                .waitingLines(waitingLines).clock(b.clock).config(config).build();
+        int restored = conversations.restore();
+        SslContext ssl = sslContext(config.server().tls());
+        this.tls = ssl != null;
+        this.initializer = new GatewayInitializer(ssl, config, conversations, store::writable);
+        this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("xiaoer-accept", true));
+        this.workers = new NioEventLoopGroup(0, new DefaultThreadFactory("xiaoer-io", true));
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "xiaoer-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            this.server = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                    .childHandler(initializer)
+                    .bind(config.server().host(), config.server().port())
+                    .sync()
+                    .channel();
+        } catch (RuntimeException | InterruptedException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            housekeeping.shutdownNow();
+            conversations.close();
+            throw e;
+        }
+        long every = HOUSEKEEPING_EVERY.toMillis();
+        housekeeping.scheduleWithFixedDelay(conversations::closeIdle, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("listening on {} ({} conversations restored)", url(), restored);
+    }
+
+    private static SslContext sslContext(GatewayConfig.Tls tls) throws SSLException {
+        if (tls == null) {
+            return null;
+        }
+        // The JDK's TLS: no native OpenSSL to install, and fast enough for chat traffic.
+        return SslContextBuilder.forServer(tls.certificate().toFile(), tls.privateKey().toFile())
+                .sslProvider(SslProvider.JDK)
+                .build();
+    }
+
+    /** A builder for a gateway with this configuration. */
+    public static Builder builder(GatewayConfig config) {
+        return new Builder(config);
+    }
+
+    /** Assembles a {@link Gateway}: the store and the intent engine are required. */
+    public static final class Builder {
+        private final GatewayConfig config;
+        private ConversationStore store;
+        private IntentEngine engine;
+        private WaitingLines waitingLines;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(GatewayConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** Where conversations are kept; the gateway closes it on {@link Gateway#close()}. */
+        public Builder store(ConversationStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** The bot's brain. */
+        public Builder intents(IntentEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        /** The waiting lines; by default kept in memory. The gateway closes them on {@link Gateway#close()}. */
+        public Builder waitingLines(WaitingLines lines) {
+            this.waitingLines = lines;
+            return this;
+        }
+
+        /** The clock for business hours, idle closing and event times. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Restores open conversations from the store, then binds and starts serving.
+         *
+         * @throws SSLException when the TLS certificate or key cannot be used
+         */
+        public Gateway start() throws InterruptedException, SSLException {
+            return new Gateway(this);
+        }
+    }
+
+    /** The address the server is bound to (with the real port when the config said 0). */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    /** The port the server is bound to. */
+    public int port() {
+        return address().getPort();
+    }
+
+    /** The base URL, {@code http://host:port} (or https with TLS). */
+    public String url() {
+        return (tls ? "https://" : "http://") + config.server().host() + ":" + port();
+    }
+
+    /** The waiting lines conversations are handed to. */
+    public WaitingLines waitingLines() {
+        return waitingLines;
+    }
+
+    /** The conversations this gateway holds. */
+    public Conversations conversations() {
+        return conversations;
+    }
+
+    /** Completes when the gateway has shut down. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    /**
+     * Graceful shutdown: stop accepting connections; stop taking messages and let the store writes in flight
+     * complete, so their acks still go out; tell every client the server is going away (1001); stop the
+     * conversations and the waiting lines; close the store last. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            terminated.join();
+            return;
+        }
+        Duration grace = Duration.ofSeconds(config.server().shutdownGraceSeconds());
+        try {
+            server.close().awaitUninterruptibly();
+            housekeeping.shutdownNow();
+            conversations.drain(grace);
+            initializer.closeAll(Math.max(1000, grace.toMillis() / 2));
+            conversations.close();
+            waitingLines.close();
+            store.close();
+        } finally {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            LOG.info("stopped");
+            terminated.complete(null);
+        }
+    }
+}

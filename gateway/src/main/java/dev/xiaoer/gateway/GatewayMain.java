@@ -1,0 +1,112 @@
+package dev.xiaoer.gateway;
+
+import dev.xiaoer.gateway.config.ConfigException;
+import dev.xiaoer.gateway.config.GatewayConfig;
+import dev.xiaoer.gateway.store.ConversationStore;
+import dev.xiaoer.gateway.store.InMemoryConversationStore;
+import dev.xiaoer.intents.IntentEngine;
+import dev.xiaoer.intents.IntentFileException;
+
+import java.nio.file.Path;
+
+/**
+ * The command line: {@code java -jar xiaoer-gateway.jar [--config FILE] [--port N] [--data DIR]}. Prints exactly one
+ * line to stdout when ready ({@code xiaoer gateway listening on http://HOST:PORT}); logs go to stderr.
+ */
+public final class GatewayMain {
+
+    private static final String USAGE = "usage: java -jar xiaoer-gateway.jar [--config FILE] [--port N] [--data DIR]";
+
+    private GatewayMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        Path configFile = null;
+        Integer port = null;
+        Path data = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.println(USAGE);
+                return 0;
+            }
+            if (i + 1 >= args.length || !(a.equals("--config") || a.equals("--port") || a.equals("--data"))) {
+                System.err.println("xiaoer gateway: unknown or incomplete argument '" + a + "'\n" + USAGE);
+                return 2;
+            }
+            String value = args[++i];
+            switch (a) {
+                case "--config" -> configFile = Path.of(value);
+                case "--data" -> data = Path.of(value);
+                default -> {
+                    try {
+                        port = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        port = -1;
+                    }
+                    if (port < 0 || port > 65535) {
+                        System.err.println("xiaoer gateway: --port must be a number from 0 to 65535, was '" + value
+                                + "'");
+                        return 2;
+                    }
+                }
+            }
+        }
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.load(configFile);
+        } catch (ConfigException e) {
+            System.err.println("xiaoer gateway: configuration error: " + e.getMessage());
+            return 2;
+        }
+        if (port != null) {
+            config = config.withPort(port);
+        }
+        if (data != null) {
+            config = config.withDataDir(data);
+        }
+        IntentEngine engine;
+        try {
+            engine = intents(config);
+        } catch (IntentFileException e) {
+            System.err.println("xiaoer gateway: " + e.getMessage());
+            return 2;
+        }
+        ConversationStore store = openStore(config);
+        Gateway gateway;
+        try {
+            gateway = Gateway.builder(config).store(store).intents(engine).start();
+        } catch (Exception e) {
+            store.close();
+            System.err.println("xiaoer gateway: cannot start: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "xiaoer-shutdown"));
+        System.out.println("xiaoer gateway listening on " + gateway.url());
+        System.out.flush();
+        gateway.terminated().join();
+        return 0;
+    }
+
+    private static IntentEngine intents(GatewayConfig config) throws IntentFileException {
+        GatewayConfig.Intents i = config.intents();
+        return IntentEngine.builder()
+                .faq(i.faq())
+                .synonyms(i.synonyms())
+                .rules(i.rules())
+                .unknownsBeforeOffer(i.unknownsBeforeOffer())
+                .build();
+    }
+
+    /**
+     * The one place the store is chosen from the config. Until the SQLite store (issue 5) is wired here as
+     * {@code SqliteConversationStore.open(config.dataDir(), …)}, conversations are kept in memory only.
+     */
+    static ConversationStore openStore(GatewayConfig config) {
+        return new InMemoryConversationStore();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.xiaoer.gateway.web;
+
+import dev.xiaoer.gateway.chat.Conversations;
+import dev.xiaoer.gateway.config.GatewayConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The gateway's pipeline, top to bottom as a byte travels: TLS (optional) → HTTP codec → request aggregator →
+ * idle timer → upgrade guard (origin, connections per IP) → WebSocket handshake and frames on {@code /ws/chat} →
+ * frame aggregator → JSON frame encoder → chat frames → plain HTTP routes (health, static files).
+ */
+public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** The buyers' WebSocket endpoint. */
+    public static final String CHAT_PATH = "/ws/chat";
+    /** Requests carry no bodies (GET and the upgrade); a few headers of cookies are all a browser sends. */
+    private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
+    private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+    private final SslContext ssl;
+    private final GatewayConfig config;
+    private final Conversations conversations;
+    private final ClientLimits clientLimits;
+    private final UpgradeGuard upgradeGuard;
+    private final HttpRoutes routes;
+    private final BuyerFrameEncoder encoder = new BuyerFrameEncoder();
+    private final WebSocketServerProtocolConfig wsConfig;
+    private final ChannelGroup chats = new DefaultChannelGroup("xiaoer-chats", GlobalEventExecutor.INSTANCE);
+
+    /**
+     * @param ssl           the TLS context, or null for plain HTTP
+     * @param storeWritable answers {@code /ready}
+     */
+    public GatewayInitializer(SslContext ssl, GatewayConfig config, Conversations conversations,
+                              BooleanSupplier storeWritable) {
+        this.ssl = ssl;
+        this.config = config;
+        this.conversations = conversations;
+        this.clientLimits = new ClientLimits(config.limits());
+        this.upgradeGuard = new UpgradeGuard(CHAT_PATH, config.allowedOrigins(), config.server().trustProxy(),
+                clientLimits);
+        this.routes = new HttpRoutes(conversations, clientLimits, storeWritable);
+        this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(CHAT_PATH)
+                .checkStartsWith(true)
+                .maxFramePayloadLength(config.limits().maxFrameBytes())
+                .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
+                .handleCloseFrames(false) // ChatFrameHandler answers them, to log the client's code
+                .dropPongFrames(true)
+                .allowExtensions(false)
+                .build();
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        if (ssl != null) {
+            p.addLast("tls", ssl.newHandler(ch.alloc()));
+        }
+        p.addLast("http", new HttpServerCodec());
+        p.addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        p.addLast("idle", new IdleStateHandler(config.limits().idleTimeoutSeconds(), 0, 0, TimeUnit.SECONDS));
+        p.addLast("guard", upgradeGuard);
+        p.addLast("websocket", new WebSocketServerProtocolHandler(wsConfig));
+        p.addLast("fragments", new WebSocketFrameAggregator(config.limits().maxFrameBytes()));
+        p.addLast("json", encoder);
+        p.addLast("chat", new ChatFrameHandler(conversations, clientLimits, config.limits()));
+        p.addLast("routes", routes);
+        chats.add(ch);
+    }
+
+    /** Tells every connected client the server is going away (1001) and closes them; waits up to the timeout. */
+    public void closeAll(long timeoutMillis) {
+        for (Channel ch : chats) {
+            ChatFrameHandler chat = ch.pipeline().get(ChatFrameHandler.class);
+            if (chat != null && chat.upgraded()) {
+                chat.closeWith(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server shutting down");
+            } else {
+                ch.close(); // plain HTTP or a handshake in progress: nothing to tell
+            }
+        }
+        ChannelGroupFuture closing = chats.newCloseFuture();
+        if (!closing.awaitUninterruptibly(timeoutMillis)) {
+            chats.close();
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.xiaoer.gateway.web;
+
+import dev.xiaoer.gateway.chat.Conversations;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Plain HTTP: {@code /health} (the process is up), {@code /ready} (the store can write), and the static files
+ * under the classpath folder {@code dev/xiaoer/gateway/web/static/} ({@code /} is {@code index.html}).
+ */
+@ChannelHandler.Sharable
+final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    static final String STATIC_ROOT = "dev/xiaoer/gateway/web/static/";
+    private static final int MAX_PATH_CHARS = 200;
+    private static final Map<String, String> TYPES = Map.of(
+            "html", "text/html; charset=utf-8",
+            "js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8",
+            "json", "application/json; charset=utf-8",
+            "svg", "image/svg+xml",
+            "png", "image/png",
+            "ico", "image/x-icon",
+            "woff2", "font/woff2",
+            "txt", "text/plain; charset=utf-8");
+
+    private record StaticFile(byte[] bytes, String type, String etag) {
+    }
+
+    private final Conversations conversations;
+    private final ClientLimits limits;
+    private final BooleanSupplier storeWritable;
+    /** Files found once are kept: the set is small and fixed by the jar. Misses are not kept (any path can miss). */
+    private final Map<String, StaticFile> files = new ConcurrentHashMap<>();
+
+    HttpRoutes(Conversations conversations, ClientLimits limits, BooleanSupplier storeWritable) {
+        this.conversations = conversations;
+        this.limits = limits;
+        this.storeWritable = storeWritable;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            HttpReplies.text(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad request");
+            return;
+        }
+        if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
+            HttpReplies.text(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET and HEAD");
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        switch (path) {
+            case "/health" -> HttpReplies.json(ctx, req, HttpResponseStatus.OK,
+                    "{\"status\":\"ok\",\"conversations\":" + conversations.size()
+                            + ",\"connections\":" + limits.openConnections() + "}");
+            case "/ready" -> {
+                if (storeWritable.getAsBoolean()) {
+                    HttpReplies.json(ctx, req, HttpResponseStatus.OK, "{\"status\":\"ready\"}");
+                } else {
+                    HttpReplies.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "{\"status\":\"store_unavailable\"}");
+                }
+            }
+            default -> serveStatic(ctx, req, path);
+        }
+    }
+
+    private void serveStatic(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
+        String name = path.equals("/") ? "index.html" : path.substring(1);
+        StaticFile file = safe(name) ? files.computeIfAbsent(name, HttpRoutes::load) : null;
+        if (file == null) {
+            HttpReplies.text(ctx, req, HttpResponseStatus.NOT_FOUND, "not found");
+            return;
+        }
+        if (file.etag.equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
+            HttpReplies.send(ctx, req, HttpResponseStatus.NOT_MODIFIED, file.type, new byte[0], file.etag);
+            return;
+        }
+        HttpReplies.send(ctx, req, HttpResponseStatus.OK, file.type, file.bytes, file.etag);
+    }
+
+    /** Only plain relative names: no "..", no empty segments, no backslashes, a short whitelist of characters. */
+    private static boolean safe(String name) {
+        if (name.isEmpty() || name.length() > MAX_PATH_CHARS || name.contains("..") || name.contains("//")
+                || name.endsWith("/")) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == '_' || c == '/';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads a file from the jar (returns null, which computeIfAbsent does not keep, when there is none). */
+    private static StaticFile load(String name) {
+        int dot = name.lastIndexOf('.');
+        String type = dot < 0 ? null : TYPES.get(name.substring(dot + 1));
+        if (type == null) {
+            return null;
+        }
+        try (InputStream in = HttpRoutes.class.getClassLoader().getResourceAsStream(STATIC_ROOT + name)) {
+            if (in == null) {
+                return null;
+            }
+            byte[] bytes = in.readAllBytes();
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return new StaticFile(bytes, type, "\"" + HexFormat.of().formatHex(digest, 0, 8) + "\"");
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close(); // an idle plain-HTTP keep-alive connection
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}
