@@ -1,0 +1,244 @@
+package dev.xiaoer.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.xiaoer.gateway.config.GatewayConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a careless or hostile client can send: each bad input gets a stable error; only floods and oversize close. */
+class LimitsAndBadInputTest {
+
+    private TestGateway server;
+    private final List<TestBuyer> buyers = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        buyers.forEach(TestBuyer::close);
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private TestBuyer buyer() {
+        TestBuyer b = server.buyer();
+        buyers.add(b);
+        return b;
+    }
+
+    private void start(GatewayConfig.Limits limits) throws Exception {
+        server = TestGateway.start(TestGateway.testConfig().withLimits(limits));
+    }
+
+    /** After an error the connection must still work. */
+    private static void stillOpen(TestBuyer b) {
+        b.send("{\"type\":\"ping\"}");
+        b.next("pong");
+        assertTrue(b.isOpen());
+    }
+
+    @Test
+    void everyKindOfBadFrameGetsItsErrorCodeAndTheConnectionStaysOpen() throws Exception {
+        server = TestGateway.start();
+        TestBuyer b = buyer();
+        b.send("{not json");
+        b.error("invalid_json");
+        b.send("[1,2,3]");
+        b.error("invalid_json");
+        b.send("{\"type\":\"ping\"} {\"type\":\"ping\"}");
+        b.error("invalid_json");
+        b.send("{\"type\":\"dance\"}");
+        b.error("unknown_type");
+        b.send("{\"text\":\"hi\"}");
+        b.error("missing_field");
+        b.send("{\"type\":\"message\",\"id\":\"m1\",\"text\":\"什么时候发货\"}");
+        JsonNode early = b.error("hello_first");
+        assertEquals("m1", early.get("id").asText());
+        b.sendBinary(new byte[]{1, 2, 3});
+        b.error("binary_not_supported");
+        b.send("{\"type\":\"hello\",\"session\":\"abc\"}");
+        b.error("missing_field");
+        b.send("{\"type\":\"hello\",\"lastSeq\":-5}");
+        b.error("invalid_field");
+        b.send("{\"type\":\"hello\",\"lastSeq\":\"ten\"}");
+        b.error("invalid_field");
+        stillOpen(b);
+
+        b.hello();
+        b.send("{\"type\":\"hello\"}");
+        b.error("already_hello");
+        b.send("{\"type\":\"message\",\"text\":\"no id\"}");
+        b.error("missing_field");
+        b.send("{\"type\":\"message\",\"id\":42,\"text\":\"numeric id\"}");
+        b.error("invalid_field");
+        b.send("{\"type\":\"message\",\"id\":\"m2\"}");
+        b.error("missing_field");
+        b.send("{\"type\":\"message\",\"id\":\"m3\",\"text\":\"   \"}");
+        b.error("empty_message");
+        b.send("{\"type\":\"message\",\"id\":\"m4\",\"text\":\"" + "长".repeat(101) + "\"}");
+        JsonNode tooLong = b.error("text_too_long");
+        assertEquals("m4", tooLong.get("id").asText());
+        b.send("{\"type\":\"ack\"}");
+        b.error("missing_field");
+        b.send("{\"type\":\"message\",\"id\":\"" + "x".repeat(65) + "\",\"text\":\"hi\"}");
+        b.error("invalid_field");
+        b.send("{\"type\":\"message\",\"id\":\"m5\",\"text\":\"hi\",\"extra\":{\"nested\":[1,2]}}");
+        b.next("ack"); // unknown fields are ignored, for clients newer than the server
+        b.next("reply");
+        stillOpen(b);
+    }
+
+    @Test
+    void anOversizeFrameClosesTheConnectionWith1009() throws Exception {
+        server = TestGateway.start();
+        TestBuyer b = buyer();
+        b.hello();
+        b.send("{\"type\":\"message\",\"id\":\"big\",\"text\":\"" + "a".repeat(5000) + "\"}");
+        assertEquals(1009, b.closeCode());
+    }
+
+    @Test
+    void anOversizeMessageSentInFragmentsIsClosedWith1009Too() throws Exception {
+        server = TestGateway.start();
+        try (RawWebSocket raw = new RawWebSocket(server.gateway.port(), "/ws/chat")) {
+            byte[] part = "a".repeat(3000).getBytes(StandardCharsets.UTF_8);
+            raw.send(RawWebSocket.TEXT, false, part);
+            raw.send(RawWebSocket.CONTINUATION, true, part);
+            assertEquals(1009, raw.readUntilClose().closeCode());
+        }
+    }
+
+    @Test
+    void aFragmentedFrameWithinTheLimitIsReassembled() throws Exception {
+        server = TestGateway.start();
+        try (RawWebSocket raw = new RawWebSocket(server.gateway.port(), "/ws/chat")) {
+            raw.send(RawWebSocket.TEXT, false, "{\"type\":".getBytes(StandardCharsets.UTF_8));
+            raw.send(RawWebSocket.CONTINUATION, true, "\"ping\"}".getBytes(StandardCharsets.UTF_8));
+            assertEquals("{\"type\":\"pong\"}", raw.read().text());
+        }
+    }
+
+    @Test
+    void sendingTooFastIsRefusedAsRetryableAndAFloodIsCutOffWith1008() throws Exception {
+        start(TestGateway.limits(4096, 100, 1, 2, 1000, 1000, 8, 50, 60));
+        TestBuyer b = buyer();
+        int errors = 0;
+        for (int i = 0; i < 20; i++) {
+            b.send("{\"type\":\"ping\"}");
+        }
+        boolean sawRateLimited = false;
+        while (true) {
+            JsonNode f;
+            try {
+                f = b.next();
+            } catch (AssertionError closedBeforeMore) {
+                break;
+            }
+            if (f.get("type").asText().equals("error")) {
+                assertEquals("rate_limited", f.get("code").asText());
+                assertTrue(f.get("retryable").asBoolean());
+                sawRateLimited = true;
+                errors++;
+            }
+            if (errors == 7) {
+                break;
+            }
+        }
+        assertTrue(sawRateLimited);
+        assertEquals(1008, b.closeCode());
+    }
+
+    @Test
+    void allConnectionsOfOneAddressShareOneRate() throws Exception {
+        start(TestGateway.limits(4096, 100, 100, 100, 1, 4, 1000, 50, 60));
+        TestBuyer a = buyer();
+        TestBuyer b = buyer();
+        for (int i = 0; i < 3; i++) {
+            a.send("{\"type\":\"ping\"}");
+            b.send("{\"type\":\"ping\"}");
+        }
+        List<JsonNode> frames = new ArrayList<>(a.drain(300));
+        frames.addAll(b.drain(300));
+        long limited = frames.stream().filter(f -> f.path("code").asText().equals("rate_limited")).count();
+        assertTrue(limited >= 1, "6 frames against a shared burst of 4: " + frames);
+        assertTrue(a.isOpen() && b.isOpen());
+    }
+
+    @Test
+    void oneAddressMayHoldOnlySoManyConnections() throws Exception {
+        start(TestGateway.limits(4096, 100, 100, 100, 1000, 1000, 1000, 2, 60));
+        TestBuyer first = buyer();
+        buyer();
+        CompletionException refused = assertThrows(CompletionException.class, () -> buyer());
+        WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class,
+                refused.getCause());
+        assertEquals(429, handshake.getResponse().statusCode());
+
+        first.close();
+        assertEquals(1000, first.closeCode());
+        // Once one closes, a new one is admitted (the count is released when the socket is gone).
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            try {
+                buyer().hello();
+                break;
+            } catch (CompletionException stillCounted) {
+                if (System.nanoTime() > deadline) {
+                    throw stillCounted;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    @Test
+    void browsersFromOriginsNotAllowedAreRefused() throws Exception {
+        server = TestGateway.start(TestGateway.testConfig().withAllowedOrigins(List.of("https://shop.example.com")));
+        String ws = server.ws();
+        CompletionException refused = assertThrows(CompletionException.class,
+                () -> TestBuyer.connect(ws, Map.of("Origin", "https://evil.example.com"), null));
+        assertEquals(403, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+
+        TestBuyer shop = TestBuyer.connect(ws, Map.of("Origin", "https://shop.example.com"), null);
+        buyers.add(shop);
+        shop.hello();
+        TestBuyer ownPage = TestBuyer.connect(ws, Map.of("Origin", "http://127.0.0.1:" + server.gateway.port()), null);
+        buyers.add(ownPage);
+        ownPage.hello();
+    }
+
+    @Test
+    void aClientThatStopsAnsweringIsPingedThenClosedWith1001() throws Exception {
+        start(TestGateway.limits(4096, 100, 100, 100, 1000, 1000, 1000, 50, 1));
+        try (RawWebSocket silent = new RawWebSocket(server.gateway.port(), "/ws/chat")) {
+            RawWebSocket.Frame ping = silent.read();
+            assertEquals(RawWebSocket.PING, ping.opcode());
+            RawWebSocket.Frame close = silent.read();
+            assertEquals(RawWebSocket.CLOSE, close.opcode());
+            assertEquals(1001, close.closeCode());
+        }
+    }
+
+    @Test
+    void aQuietClientThatAnswersPingsIsKept() throws Exception {
+        start(TestGateway.limits(4096, 100, 100, 100, 1000, 1000, 1000, 50, 1));
+        TestBuyer b = buyer(); // java.net.http answers pings with pongs by itself
+        b.hello();
+        Thread.sleep(3000); // three idle periods without a single message
+        assertTrue(b.isOpen());
+        stillOpen(b);
+        assertFalse(b.drain(50).stream().anyMatch(f -> f.path("type").asText().equals("error")));
+    }
+}
