@@ -312,6 +312,7 @@ final class Conversation {
 
     private void done() {
         busy = false;
+        desk.settled();
         while (!busy && !backlog.isEmpty()) {
             Pending p = backlog.poll();
             receive(p.link, p.message);

@@ -179,15 +179,18 @@ public final class Conversations implements AutoCloseable {
             created = CompletableFuture.failedFuture(e);
         }
         created.whenCompleteAsync((ok, failure) -> {
-            inFlight.decrementAndGet();
-            if (failure != null) {
-                storeFailed(id, failure);
-                refuse(link, ErrorCode.STORE_UNAVAILABLE, "the conversation could not be saved; send hello again");
-                return;
+            try {
+                if (failure != null) {
+                    storeFailed(id, failure);
+                    refuse(link, ErrorCode.STORE_UNAVAILABLE, "the conversation could not be saved; send hello again");
+                    return;
+                }
+                storeUp();
+                open.put(id, c);
+                c.welcome(link, token, hello);
+            } finally {
+                inFlight.decrementAndGet();
             }
-            storeUp();
-            open.put(id, c);
-            c.welcome(link, token, hello);
         }, c.lane);
     }
 
@@ -305,6 +308,10 @@ public final class Conversations implements AutoCloseable {
         return n == 0 ? List.of() : engine.hotQuestions(n);
     }
 
+    /**
+     * Appends a batch; the caller must call {@link #settled()} once it has sent the frames that depend on it, so
+     * that a graceful shutdown waits until those frames are on their way, not just until the write is done.
+     */
     CompletableFuture<Void> store(List<ConversationEvent> batch) {
         inFlight.incrementAndGet();
         CompletableFuture<Void> f;
@@ -314,11 +321,15 @@ public final class Conversations implements AutoCloseable {
             f = CompletableFuture.failedFuture(e);
         }
         return f.whenComplete((ok, failure) -> {
-            inFlight.decrementAndGet();
             if (failure == null) {
                 storeUp();
             }
         });
+    }
+
+    /** A write started by {@link #store} has been answered. */
+    void settled() {
+        inFlight.decrementAndGet();
     }
 
     void storeFailed(String conversationId, Throwable failure) {
