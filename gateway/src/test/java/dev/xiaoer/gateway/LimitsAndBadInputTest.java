@@ -217,6 +217,24 @@ class LimitsAndBadInputTest {
         TestBuyer ownPage = TestBuyer.connect(ws, Map.of("Origin", "http://127.0.0.1:" + server.gateway.port()), null);
         buyers.add(ownPage);
         ownPage.hello();
+        CompletionException sidePath = assertThrows(CompletionException.class,
+                () -> TestBuyer.connect(ws + "/x?y=1", Map.of("Origin", "https://evil.example.com"), null));
+        assertEquals(403, ((WebSocketHandshakeException) sidePath.getCause()).getResponse().statusCode(),
+                "every path the handshake accepts is guarded");
+    }
+
+    @Test
+    void oneSessionMayBeOpenInOnlySoManyTabs() throws Exception {
+        server = TestGateway.start(); // four tabs per session in the test limits
+        JsonNode w = buyer().hello();
+        for (int i = 0; i < 3; i++) {
+            buyer().resume(w, 0);
+        }
+        TestBuyer fifth = buyer();
+        fifth.send("{\"type\":\"hello\",\"session\":\"" + w.get("session").asText() + "\",\"token\":\""
+                + w.get("token").asText() + "\"}");
+        assertTrue(fifth.error("too_many_tabs").get("retryable").asBoolean());
+        stillOpen(fifth);
     }
 
     @Test

@@ -357,9 +357,7 @@ final class ConfigLoader {
         if (!node.isObject()) {
             return;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
+        for (Map.Entry<String, JsonNode> f : node.properties()) {
             String key = prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey();
             if (prefix.isEmpty() && RESERVED.contains(f.getKey())) {
                 continue;

@@ -68,6 +68,9 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             channel = ctx.channel();
             ip = channel.attr(UpgradeGuard.CLIENT_IP).get();
+            if (ip == null) {
+                ip = String.valueOf(channel.remoteAddress()); // never expected: the guard sees every upgrade
+            }
             bucket = clientLimits.connectionBucket(System.nanoTime());
             LOG.info("connect conn={} ip={}", channel.id().asShortText(), ip);
             return;

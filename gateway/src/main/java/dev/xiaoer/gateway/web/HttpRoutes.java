@@ -113,7 +113,11 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         return true;
     }
 
-    /** Reads a file from the jar (returns null, which computeIfAbsent does not keep, when there is none). */
+    /**
+     * Reads a file from the jar (returns null, which computeIfAbsent does not keep, when there is none). This runs
+     * on the event loop once per file: the jar's index is in memory and the files are small, and every later
+     * request is served from memory.
+     */
     private static StaticFile load(String name) {
         int dot = name.lastIndexOf('.');
         String type = dot < 0 ? null : TYPES.get(name.substring(dot + 1));

@@ -57,8 +57,16 @@ final class UpgradeGuard extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
+    /** The same rule as the handshake handler's (checkStartsWith), so that no upgrade slips past this guard. */
     private boolean isChatPath(String uri) {
-        return uri.equals(path) || (uri.startsWith(path) && uri.charAt(path.length()) == '?');
+        if (!uri.startsWith(path)) {
+            return false;
+        }
+        if (uri.length() == path.length()) {
+            return true;
+        }
+        char next = uri.charAt(path.length());
+        return next == '/' || next == '?';
     }
 
     private boolean originAllowed(FullHttpRequest req) {
