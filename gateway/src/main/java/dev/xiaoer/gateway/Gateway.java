@@ -57,13 +57,14 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Builder b) throws InterruptedException, SSLException {
         this.config = b.config;
         this.store = Objects.requireNonNull(b.store, "store");
+        // TLS first: a bad certificate must fail the start before any thread is running.
+        SslContext ssl = sslContext(config.server().tls());
+        this.tls = ssl != null;
         this.waitingLines = b.waitingLines != null ? b.waitingLines
                 : new InMemoryWaitingLines(config.queues().handleSeconds());
         this.conversations = Conversations.builder().store(store).engine(Objects.requireNonNull(b.engine, "intents"))
                 .waitingLines(waitingLines).clock(b.clock).config(config).build();
         int restored = conversations.restore();
-        SslContext ssl = sslContext(config.server().tls());
-        this.tls = ssl != null;
         this.initializer = new GatewayInitializer(ssl, config, conversations, store::writable);
         this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("xiaoer-accept", true));
         this.workers = new NioEventLoopGroup(0, new DefaultThreadFactory("xiaoer-io", true));

@@ -75,6 +75,9 @@ public final class GatewayMain {
         } catch (IntentFileException e) {
             System.err.println("xiaoer gateway: " + e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            System.err.println("xiaoer gateway: the FAQ engine cannot start: " + e);
+            return 1;
         }
         ConversationStore store = openStore(config);
         Gateway gateway;

@@ -214,25 +214,34 @@ final class Conversation {
 
     private void process(BuyerLink link, BuyerMessage m) {
         busy = true;
-        Instant now = desk.now();
-        lastActivity = now;
-        List<ConversationEvent> batch = new ArrayList<>(4);
-        long buyerSeq = ++lastSeq;
-        batch.add(new ConversationEvent(id, buyerSeq, now, new EventBody.BuyerSaid(m.id(), m.text(), m.faqId())));
+        List<ConversationEvent> batch;
         DialogState next = dialog;
-        if (state != ConversationState.WITH_AGENT) {
-            Turn turn = decide(m);
-            next = turn.next();
-            for (Flag f : turn.flags()) {
-                batch.add(new ConversationEvent(id, ++lastSeq, now,
-                        new EventBody.Flagged(buyerSeq, f.rule(), f.ruleName(), f.trigger())));
+        try {
+            Instant now = desk.now();
+            lastActivity = now;
+            batch = new ArrayList<>(4);
+            long buyerSeq = ++lastSeq;
+            batch.add(new ConversationEvent(id, buyerSeq, now, new EventBody.BuyerSaid(m.id(), m.text(), m.faqId())));
+            if (state != ConversationState.WITH_AGENT) {
+                Turn turn = decide(m);
+                next = turn.next();
+                for (Flag f : turn.flags()) {
+                    batch.add(new ConversationEvent(id, ++lastSeq, now,
+                            new EventBody.Flagged(buyerSeq, f.rule(), f.ruleName(), f.trigger())));
+                }
+                boolean open = desk.hours().isOpen(now);
+                GatewayConfig.Texts texts = desk.config().textsFor(lang);
+                String backAt = open ? "" : desk.hours().backAt(now, texts);
+                for (EventBody body : BotFlow.respond(turn.decision(), buyerSeq, state, open, backAt, texts)) {
+                    batch.add(new ConversationEvent(id, ++lastSeq, now, body));
+                }
             }
-            boolean open = desk.hours().isOpen(now);
-            GatewayConfig.Texts texts = desk.config().textsFor(lang);
-            String backAt = open ? "" : desk.hours().backAt(now, texts);
-            for (EventBody body : BotFlow.respond(turn.decision(), buyerSeq, state, open, backAt, texts)) {
-                batch.add(new ConversationEvent(id, ++lastSeq, now, body));
-            }
+        } catch (RuntimeException e) {
+            // A bug must not wedge the conversation: the buyer may send again, nothing was stored.
+            busy = false;
+            desk.bug(id, e);
+            link.send(new BuyerFrame.Error(ErrorCode.INTERNAL_ERROR, "something went wrong; send it again", m.id()));
+            return;
         }
         DialogState decided = next;
         desk.store(batch).whenCompleteAsync((ok, failure) -> {
@@ -248,13 +257,19 @@ final class Conversation {
     }
 
     private Turn decide(BuyerMessage m) {
-        if (m.faqId() != null) {
-            Optional<Decision.Answer> answer = desk.engine().answer(m.faqId());
-            if (answer.isPresent()) {
-                return new Turn(answer.get(), List.of(), DialogState.START);
+        try {
+            if (m.faqId() != null) {
+                Optional<Decision.Answer> answer = desk.engine().answer(m.faqId());
+                if (answer.isPresent()) {
+                    return new Turn(answer.get(), List.of(), DialogState.START);
+                }
             }
+            return desk.engine().decide(m.text(), dialog);
+        } catch (RuntimeException e) {
+            // The engine promises never to throw; if it does, the bot admits it does not know rather than going mute.
+            desk.bug(id, e);
+            return new Turn(new Decision.Unknown(0, List.of(), false), List.of(), dialog);
         }
-        return desk.engine().decide(m.text(), dialog);
     }
 
     private void committed(BuyerLink sender, BuyerMessage m, List<ConversationEvent> batch, DialogState decided) {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -134,7 +135,7 @@ public final class Conversations implements AutoCloseable {
      */
     public int restore() {
         List<StoredConversation> stored = store.openConversations();
-        List<CompletableFuture<?>> placed = new java.util.ArrayList<>();
+        List<CompletableFuture<?>> placed = new ArrayList<>();
         for (StoredConversation s : stored) {
             String id = s.summary().conversationId();
             Conversation c = new Conversation(this, id, s.summary().tokenHash(), laneOf(id), s.summary().createdAt());
@@ -344,6 +345,10 @@ public final class Conversations implements AutoCloseable {
         if (storeDown.compareAndSet(true, false)) {
             LOG.info("store writable again");
         }
+    }
+
+    void bug(String conversationId, RuntimeException e) {
+        LOG.error("conversation {}: unexpected failure", conversationId, e);
     }
 
     void queueFailed(String conversationId, Throwable failure) {

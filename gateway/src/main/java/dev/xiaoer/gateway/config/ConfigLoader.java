@@ -114,16 +114,16 @@ final class ConfigLoader {
     }
 
     private GatewayConfig.Intents intents() throws ConfigException {
-        Path faq = path("intents.faq", true);
-        Path synonyms = path("intents.synonyms", true);
-        Path rules = path("intents.rules", true);
-        for (String key : List.of("intents.faq", "intents.synonyms", "intents.rules")) {
-            Path p = path(key, true);
-            if (p != null) {
-                requireReadable(key, p);
-            }
+        return new GatewayConfig.Intents(intentsFile("intents.faq"), intentsFile("intents.synonyms"),
+                intentsFile("intents.rules"), integer("intents.unknownsBeforeOffer", 0, 100));
+    }
+
+    private Path intentsFile(String key) throws ConfigException {
+        Path p = path(key, true);
+        if (p != null) {
+            requireReadable(key, p);
         }
-        return new GatewayConfig.Intents(faq, synonyms, rules, integer("intents.unknownsBeforeOffer", 0, 100));
+        return p;
     }
 
     private List<String> origins() throws ConfigException {

@@ -420,6 +420,18 @@ class ConversationStoryTest {
     }
 
     @Test
+    void anEngineThatThrowsMakesTheBotAdmitItDoesNotKnowAndTheChatGoesOn() {
+        RecordingLink buyer = new RecordingLink();
+        hello(buyer);
+        desk.say(buyer, new BuyerMessage("m1", "BOOM", null));
+        buyer.next(BuyerFrame.Ack.class);
+        assertEquals("unknown", ((EventBody.BotReplied) body(buyer.next())).band());
+        desk.say(buyer, new BuyerMessage("m2", "什么时候发货", null));
+        buyer.next(BuyerFrame.Ack.class);
+        assertEquals("answer", ((EventBody.BotReplied) body(buyer.next())).band());
+    }
+
+    @Test
     void aMessageWhileShuttingDownIsRefusedAsRetryable() {
         RecordingLink buyer = new RecordingLink();
         hello(buyer);

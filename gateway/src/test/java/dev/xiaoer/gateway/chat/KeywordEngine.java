@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A tiny shop brain for tests: a few keywords decide, like the real engine's rules and FAQ would. 发货 answers,
  * 尺码 suggests, 你好 is small talk, 退款 and 投诉 hand off, 转人工 asks for a person, 差评 raises a flag; anything
- * else is unknown, and the second unknown in a row offers a human, which 好的 accepts.
+ * else is unknown, and the second unknown in a row offers a human, which 好的 accepts. BOOM makes it throw, as a
+ * buggy engine would.
  */
 public final class KeywordEngine implements IntentEngine {
 
@@ -45,6 +46,9 @@ public final class KeywordEngine implements IntentEngine {
     @Override
     public Turn decide(String message, DialogState state) {
         decisions.incrementAndGet();
+        if (message.contains("BOOM")) {
+            throw new IllegalStateException("an engine bug, simulated");
+        }
         List<Flag> flags = message.contains("差评") ? List.of(new Flag("abuse", "差评威胁", "差评", message.indexOf("差评")))
                 : List.of();
         if (message.contains("投诉")) {
