@@ -79,7 +79,7 @@ public final class InMemoryConversationStore implements ConversationStore {
     public CompletableFuture<Void> open(NewConversation conversation) {
         return write(() -> {
             if (data.rows.containsKey(conversation.conversationId())) {
-                throw new IllegalStateException("conversation " + conversation.conversationId() + " already exists");
+                throw new IllegalArgumentException("conversation " + conversation.conversationId() + " already exists");
             }
             data.rows.put(conversation.conversationId(), new Row(conversation));
         });
@@ -94,11 +94,11 @@ public final class InMemoryConversationStore implements ConversationStore {
             for (ConversationEvent e : batch) {
                 Row row = data.rows.get(e.conversationId());
                 if (row == null) {
-                    throw new IllegalStateException("unknown conversation " + e.conversationId());
+                    throw new IllegalArgumentException("unknown conversation " + e.conversationId());
                 }
                 long previous = last.getOrDefault(e.conversationId(), row.lastSeq);
                 if (e.seq() <= previous) {
-                    throw new IllegalStateException("seq " + e.seq() + " of " + e.conversationId()
+                    throw new IllegalArgumentException("seq " + e.seq() + " of " + e.conversationId()
                             + " is not after " + previous);
                 }
                 last.put(e.conversationId(), e.seq());
@@ -199,6 +199,8 @@ public final class InMemoryConversationStore implements ConversationStore {
                     }
                     done.complete(null);
                 } catch (RuntimeException e) {
+                    // IllegalArgumentException is a programming error (duplicate id, seq out of order), refused
+                    // whole; retrying will not help.
                     done.completeExceptionally(e);
                 }
             });

@@ -44,7 +44,7 @@ class InMemoryConversationStoreTest {
         store.append(List.of(said("c1", 1))).join();
         CompletionException e = assertThrows(CompletionException.class,
                 () -> store.append(List.of(said("c1", 2), said("c1", 2))).join());
-        assertInstanceOf(IllegalStateException.class, e.getCause());
+        assertInstanceOf(IllegalArgumentException.class, e.getCause());
         assertEquals(1, store.events("c1", 0, 10).size(), "no half batch");
         assertThrows(CompletionException.class, () -> store.append(List.of(said("nobody", 1))).join());
         store.close();
