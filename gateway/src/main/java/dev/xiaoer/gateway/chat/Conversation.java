@@ -169,7 +169,7 @@ final class Conversation {
         boolean open = desk.hours().isOpen(now);
         String backAt = open ? null : desk.hours().backAt(now, texts);
         String notice = open ? null : texts.outOfHours().replace("{backAt}", backAt);
-        return new BuyerFrame.Welcome(id, token, resumed, lastSeq, state, texts.greeting(),
+        return new BuyerFrame.Welcome(id, token, resumed, shownSeq(), state, texts.greeting(),
                 desk.hotQuestions(), open, backAt, notice, state == ConversationState.WAITING ? place : null);
     }
 
@@ -276,16 +276,13 @@ final class Conversation {
         dialog = decided;
         ConversationEvent said = batch.get(0);
         accepted.put(m.id(), said.seq());
-        Handoff handoff = null;
-        for (ConversationEvent e : batch) {
-            events.add(e);
-            Optional<ConversationState> next = e.body().leadsTo();
-            if (next.isPresent()) {
-                state = next.get();
-            }
-            if (e.body() instanceof EventBody.HandedOff h) {
-                handoff = new Handoff(id, h.queue(), h.queueName(), h.priority(), e.at(), h.leaveMessage());
-            }
+        ConversationEvent last = batch.get(batch.size() - 1);
+        boolean handsOff = last.body() instanceof EventBody.HandedOff;
+        // A handoff joins the history only once the waiting line has it, so that a resume in between gets its
+        // frame exactly once: live, with the place in line.
+        int shown = handsOff ? batch.size() - 1 : batch.size();
+        for (int i = 0; i < shown; i++) {
+            record(batch.get(i));
         }
         sender.send(new BuyerFrame.Ack(m.id(), said.seq(), false));
         BuyerFrame.Event echo = new BuyerFrame.Event(said, null);
@@ -294,25 +291,38 @@ final class Conversation {
                 l.send(echo);
             }
         }
-        int last = handoff == null ? batch.size() : batch.size() - 1;
-        for (int i = 1; i < last; i++) {
+        for (int i = 1; i < shown; i++) {
             broadcast(batch.get(i), null);
         }
-        if (handoff == null) {
+        if (!handsOff) {
             done();
             return;
         }
-        // The handoff is durable; now the waiting line takes it, and the buyer hears where they stand.
-        ConversationEvent handedOff = batch.get(batch.size() - 1);
+        EventBody.HandedOff h = (EventBody.HandedOff) last.body();
+        Handoff handoff = new Handoff(id, h.queue(), h.queueName(), h.priority(), last.at(), h.leaveMessage());
         desk.waitingLines().enqueue(handoff).whenCompleteAsync((p, failure) -> {
             if (failure != null) {
                 desk.queueFailed(id, failure);
             } else {
                 place = p;
             }
-            broadcast(handedOff, place);
+            record(last);
+            broadcast(last, place);
             done();
         }, lane);
+    }
+
+    private void record(ConversationEvent e) {
+        events.add(e);
+        Optional<ConversationState> next = e.body().leadsTo();
+        if (next.isPresent()) {
+            state = next.get();
+        }
+    }
+
+    /** The seq of the last event buyers can have seen (in-flight writes excluded). */
+    private long shownSeq() {
+        return events.isEmpty() ? 0 : events.get(events.size() - 1).seq();
     }
 
     private void broadcast(ConversationEvent e, Place p) {

@@ -419,6 +419,87 @@ class ConversationStoryTest {
         assertEquals(seq, flag.messageSeq());
     }
 
+    /** Waiting lines whose enqueue waits for the test's go. */
+    private static final class SlowLines implements dev.xiaoer.gateway.queue.WaitingLines {
+        private final InMemoryWaitingLines inner;
+        private final java.util.concurrent.CountDownLatch go;
+
+        SlowLines(InMemoryWaitingLines inner, java.util.concurrent.CountDownLatch go) {
+            this.inner = inner;
+            this.go = go;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<dev.xiaoer.gateway.queue.Place> enqueue(Handoff h) {
+            return java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }).thenCompose(v -> inner.enqueue(h));
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Optional<dev.xiaoer.gateway.queue.Place>> placeOf(String id) {
+            return inner.placeOf(id);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Optional<Handoff>> takeNext(String queue) {
+            return inner.takeNext(queue);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Boolean> remove(String id) {
+            return inner.remove(id);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<List<Handoff>> waiting(String queue) {
+            return inner.waiting(queue);
+        }
+
+        @Override
+        public void onMove(dev.xiaoer.gateway.queue.PlaceListener listener) {
+            inner.onMove(listener);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
+    void aTabThatResumesWhileTheWaitingLineIsTakingTheHandoffSeesItOnce() throws Exception {
+        // Waiting lines that take their time, so that the resume lands between the stored handoff and the place.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        SlowLines slow = new SlowLines(new InMemoryWaitingLines(180), release);
+        Conversations slowDesk = Conversations.builder().store(store).engine(engine).waitingLines(slow).clock(clock)
+                .config(config).build();
+        toClose.add(slowDesk);
+        RecordingLink first = new RecordingLink();
+        slowDesk.hello(first, new Hello(null, null, 0, null));
+        BuyerFrame.Welcome w = first.next(BuyerFrame.Welcome.class);
+        slowDesk.say(first, new BuyerMessage("m1", "我要退款", null));
+        first.next(BuyerFrame.Ack.class);
+
+        RecordingLink second = new RecordingLink();
+        slowDesk.hello(second, new Hello(w.session(), w.token(), 0, null));
+        BuyerFrame.Welcome resumed = second.next(BuyerFrame.Welcome.class);
+        assertEquals(1, resumed.lastSeq(), "the handoff is not shown before the line has it");
+        assertEquals("m1", ((EventBody.BuyerSaid) body(second.next())).messageId());
+        release.countDown();
+
+        BuyerFrame.Event queued = second.next(BuyerFrame.Event.class);
+        assertInstanceOf(EventBody.HandedOff.class, queued.event().body());
+        assertEquals(1, queued.place().position());
+        assertTrue(second.drain(200).isEmpty(), "the handoff came once");
+        assertEquals(queued.event().seq(), first.next(BuyerFrame.Event.class).event().seq());
+        slow.close();
+    }
+
     @Test
     void anEngineThatThrowsMakesTheBotAdmitItDoesNotKnowAndTheChatGoesOn() {
         RecordingLink buyer = new RecordingLink();
