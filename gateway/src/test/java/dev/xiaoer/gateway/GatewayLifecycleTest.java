@@ -94,8 +94,9 @@ class GatewayLifecycleTest {
         @Override
         public CompletableFuture<Void> append(List<ConversationEvent> events) {
             pending.incrementAndGet();
+            // Its own thread for the delay: the common pool may have a single worker on a small machine.
             return inner.append(events).thenCompose(v -> CompletableFuture.runAsync(pending::decrementAndGet,
-                    CompletableFuture.delayedExecutor(400, TimeUnit.MILLISECONDS)));
+                    CompletableFuture.delayedExecutor(400, TimeUnit.MILLISECONDS, r -> new Thread(r).start())));
         }
 
         @Override
@@ -143,7 +144,7 @@ class GatewayLifecycleTest {
         }
         assertEquals(1, store.pending.get(), "the write is in flight");
 
-        CompletableFuture<Void> stopping = CompletableFuture.runAsync(gateway::close);
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(gateway::close, r -> new Thread(r).start());
         assertEquals(1, b.next("ack").get("seq").asLong(), "the in-flight message is still acknowledged");
         b.next("reply");
         assertEquals(1001, b.closeCode());
