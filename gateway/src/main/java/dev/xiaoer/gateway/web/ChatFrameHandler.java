@@ -242,6 +242,11 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
         public void attached(String id, boolean resumed, int replayed) {
             conversationId = id;
             helloState = ATTACHED;
+            if (!channel.isActive()) {
+                // The socket went away while the hello was being handled, before channelInactive could see it
+                // attached: let go of it here, or the conversation would hold a dead link forever.
+                conversations.leave(this);
+            }
             if (resumed) {
                 LOG.info("resume conn={} session={} replayed={}", channel.id().asShortText(), id, replayed);
             } else {
