@@ -66,13 +66,9 @@ final class Conversation {
     /** Rebuilds the state from stored events (before the conversation is published; no lane needed yet). */
     void restore(long storedLastSeq, List<ConversationEvent> stored) {
         for (ConversationEvent e : stored) {
-            events.add(e);
+            record(e);
             if (e.body() instanceof EventBody.BuyerSaid said) {
                 accepted.put(said.messageId(), e.seq());
-            }
-            Optional<ConversationState> next = e.body().leadsTo();
-            if (next.isPresent()) {
-                state = next.get();
             }
             lastActivity = e.at();
         }
@@ -92,10 +88,6 @@ final class Conversation {
             }
         }
         return Optional.empty();
-    }
-
-    ConversationState state() {
-        return state;
     }
 
     // ---- sessions (on the lane) ----
@@ -383,8 +375,7 @@ final class Conversation {
                 new EventBody.Closed("system", "idle"));
         desk.store(List.of(closed)).whenCompleteAsync((ok, failure) -> {
             if (failure == null) {
-                events.add(closed);
-                state = ConversationState.CLOSED;
+                record(closed);
                 // A buyer who came back while the close was being stored sees it happen.
                 broadcast(closed, null);
                 gone = true;
