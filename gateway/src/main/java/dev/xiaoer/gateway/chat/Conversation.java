@@ -354,15 +354,20 @@ final class Conversation {
         place = p;
     }
 
-    /** Whether this conversation may be closed for idleness: the bot holds it, nobody is attached, nothing pending. */
-    boolean idleSince(Instant cutoff) {
-        return !gone && !busy && links.isEmpty() && lastActivity.isBefore(cutoff)
+    /**
+     * Whether this conversation may be closed for idleness: the bot holds it, nobody is attached, nothing is
+     * pending, and it has been quiet since {@code cutoff} — or since {@code emptyCutoff} when the buyer never said
+     * anything (a page view that opened the widget), so that those do not pile up in memory.
+     */
+    private boolean idle(Instant cutoff, Instant emptyCutoff) {
+        return !gone && !busy && links.isEmpty()
+                && lastActivity.isBefore(events.isEmpty() ? emptyCutoff : cutoff)
                 && (state == ConversationState.BOT || state == ConversationState.CLOSED);
     }
 
     /** Closes an idle conversation: a {@code closed} event when it is still open, then it leaves memory. */
-    void closeIdle(Instant cutoff) {
-        if (!idleSince(cutoff)) {
+    void closeIdle(Instant cutoff, Instant emptyCutoff) {
+        if (!idle(cutoff, emptyCutoff)) {
             return;
         }
         if (state == ConversationState.CLOSED) {

@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Conversations implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Conversations.class);
+    /** How long a conversation in which the buyer never said anything is kept without a socket. */
+    static final Duration EMPTY_IDLE = Duration.ofMinutes(10);
 
     private final ConversationStore store;
     private final IntentEngine engine;
@@ -221,11 +223,16 @@ public final class Conversations implements AutoCloseable {
 
     // ---- housekeeping ----
 
-    /** Closes bot conversations nobody has been attached to for {@code chat.idleCloseMinutes}. */
+    /**
+     * Closes bot conversations nobody has been attached to for {@code chat.idleCloseMinutes}, and those where the
+     * buyer never said anything after {@link #EMPTY_IDLE} already.
+     */
     public void closeIdle() {
-        Instant cutoff = now().minus(Duration.ofMinutes(config.chat().idleCloseMinutes()));
+        Duration idle = Duration.ofMinutes(config.chat().idleCloseMinutes());
+        Instant cutoff = now().minus(idle);
+        Instant emptyCutoff = now().minus(idle.compareTo(EMPTY_IDLE) < 0 ? idle : EMPTY_IDLE);
         for (Conversation c : open.values()) {
-            run(c, () -> c.closeIdle(cutoff));
+            run(c, () -> c.closeIdle(cutoff, emptyCutoff));
         }
     }
 

@@ -407,6 +407,28 @@ class ConversationStoryTest {
     }
 
     @Test
+    void aWidgetOpenedWithoutAWordIsForgottenSoonerThanAConversation() throws InterruptedException {
+        RecordingLink silent = new RecordingLink();
+        hello(silent);
+        RecordingLink talked = new RecordingLink();
+        hello(talked);
+        desk.say(talked, new BuyerMessage("m1", "什么时候发货", null));
+        talked.next(BuyerFrame.Ack.class);
+        talked.next(BuyerFrame.Event.class);
+        desk.leave(silent);
+        desk.leave(talked);
+
+        // The detaches run on the lanes, maybe after the clock moved; five sweeps stay well within 120 minutes.
+        for (int i = 0; i < 5 && desk.size() != 1; i++) {
+            clock.advance(Conversations.EMPTY_IDLE.plusMinutes(1));
+            desk.closeIdle();
+            Thread.sleep(100);
+        }
+        assertEquals(1, desk.size());
+        assertEquals(talked.conversationId(), memory.openConversations().get(0).summary().conversationId());
+    }
+
+    @Test
     void aFlagIsStoredForSupervisorsButNeverShownToTheBuyer() {
         RecordingLink buyer = new RecordingLink();
         hello(buyer);
