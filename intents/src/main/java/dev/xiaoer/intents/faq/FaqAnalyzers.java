@@ -18,9 +18,10 @@ import java.io.Reader;
  *   <li>{@code words}: synonyms and filler phrases mapped ({@link MappingCharFilter}) → smartcn words
  *       ({@link HMMChineseTokenizer}) → filler and punctuation dropped ({@link StopFilter});</li>
  *   <li>{@code bigrams}: the same mapping → one token per Han character ({@link StandardTokenizer}) → particles
- *       dropped → overlapping character bigrams ({@link CJKBigramFilter}; a lone character stays a unigram, and
- *       no bigram spans a dropped particle or a boundary).</li>
+ *       dropped → overlapping character bigrams plus the characters themselves ({@link CJKBigramFilter} with
+ *       unigrams; no bigram spans a dropped particle or a boundary).</li>
  * </ul>
+ * The {@code entry} field (a whole entry's phrasings and answer as one text) is analysed like {@code bigrams}.
  * The bigram field is what makes a question match when smartcn segments the query and the FAQ differently
  * (快递到哪了 → 快/递/到/哪/了, but 快递 is a bigram either way).
  *
@@ -30,6 +31,9 @@ final class FaqAnalyzers {
 
     static final String WORDS = "words";
     static final String BIGRAMS = "bigrams";
+    static final String ENTRY = "entry";
+    private static final int ALL_SCRIPTS = CJKBigramFilter.HAN | CJKBigramFilter.HIRAGANA
+            | CJKBigramFilter.KATAKANA | CJKBigramFilter.HANGUL;
 
     final Analyzer words;
     final Analyzer bigrams;
@@ -60,7 +64,7 @@ final class FaqAnalyzers {
             protected TokenStreamComponents createComponents(String fieldName) {
                 Tokenizer tokenizer = new StandardTokenizer();
                 return new TokenStreamComponents(tokenizer,
-                        new CJKBigramFilter(new StopFilter(tokenizer, characterStops)));
+                        new CJKBigramFilter(new StopFilter(tokenizer, characterStops), ALL_SCRIPTS, true));
             }
         };
     }
