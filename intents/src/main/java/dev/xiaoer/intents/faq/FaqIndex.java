@@ -310,7 +310,7 @@ public final class FaqIndex {
         try (TokenStream stream = analyzer.tokenStream(postings.field, text)) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
             stream.reset();
-            while (stream.incrementToken() && q.distinct < MAX_QUERY_TERMS) {
+            while (stream.incrementToken() && length < MAX_QUERY_TERMS) {
                 length++;
                 add(q, postings, term);
                 if (q2 != null) {
