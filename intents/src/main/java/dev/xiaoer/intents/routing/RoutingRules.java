@@ -14,8 +14,9 @@ import java.util.Optional;
  *
  * <p>A trigger occurrence counts unless an exception of the same rule overlaps it (人工费 silences 人工 there,
  * 工商银行 silences 找工商 in 找工商银行), or it is a run of letters or digits glued to more letters or digits
- * (315 inside an order number or a model like a315, sb inside usb). When triggers of several queues fire, the highest priority wins;
- * among triggers of that queue, the first in the message is reported. Immutable and thread-safe.
+ * (315 inside an order number or a model like a315, sb inside usb). When triggers of several queues fire, the
+ * highest priority wins; among triggers of that queue, the first in the message is reported. Immutable and
+ * thread-safe.
  */
 public final class RoutingRules {
 
