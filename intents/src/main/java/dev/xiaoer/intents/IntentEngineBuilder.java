@@ -1,6 +1,15 @@
 package dev.xiaoer.intents;
 
+import dev.xiaoer.intents.faq.ConfidenceBands;
+import dev.xiaoer.intents.faq.FaqEntry;
+import dev.xiaoer.intents.faq.FaqFile;
+import dev.xiaoer.intents.faq.FaqIndex;
+import dev.xiaoer.intents.faq.Synonyms;
+import dev.xiaoer.intents.routing.RoutingRules;
+import dev.xiaoer.intents.routing.RulesFile;
+
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Assembles an {@link IntentEngine}. Every file is optional: without one, the embedded default (sample shop FAQ,
@@ -68,6 +77,27 @@ public final class IntentEngineBuilder {
      * @throws IllegalArgumentException if a threshold or count is out of range
      */
     public IntentEngine build() throws IntentFileException {
-        throw new UnsupportedOperationException("not built yet: the FAQ engine issue implements this");
+        double answer = Double.isNaN(answerThreshold) ? ConfidenceBands.DEFAULT_ANSWER : answerThreshold;
+        double suggest = Double.isNaN(suggestThreshold)
+                ? Math.min(ConfidenceBands.DEFAULT_SUGGEST, answer) : suggestThreshold;
+        if (!(answer >= 0 && answer <= 1)) {
+            throw new IllegalArgumentException("answerThreshold must be in [0, 1], was " + answerThreshold);
+        }
+        if (!(suggest >= 0 && suggest <= answer)) {
+            throw new IllegalArgumentException("suggestThreshold must be in [0, answerThreshold = " + answer
+                    + "], was " + suggestThreshold);
+        }
+        if (unknownsBeforeOffer < 0) {
+            throw new IllegalArgumentException("unknownsBeforeOffer must be >= 0 (0 never offers), was "
+                    + unknownsBeforeOffer);
+        }
+        if (cacheSize < 0) {
+            throw new IllegalArgumentException("cacheSize must be >= 0 (0 disables the cache), was " + cacheSize);
+        }
+        List<FaqEntry> entries = faqFile == null ? FaqFile.embedded() : FaqFile.read(faqFile);
+        Synonyms synonyms = synonymsFile == null ? Synonyms.embedded() : Synonyms.read(synonymsFile);
+        RoutingRules rules = rulesFile == null ? RulesFile.embedded() : RulesFile.read(rulesFile);
+        return new ShopIntentEngine(FaqIndex.build(entries, synonyms), rules, synonymsFile,
+                new ConfidenceBands(answer, suggest), unknownsBeforeOffer, cacheSize);
     }
 }

@@ -1,0 +1,82 @@
+package dev.xiaoer.intents.faq;
+
+import dev.xiaoer.intents.text.TextNormalizer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FaqIndexTest {
+
+    private static final FaqIndex SHOP = FaqIndex.build(FaqFile.embedded(), Synonyms.embedded());
+
+    private static List<Ranked> rank(FaqIndex index, String query) {
+        return index.rank(TextNormalizer.forSearch(query).text(), 5);
+    }
+
+    @Test
+    void compiledPostingsScoreExactlyAsLucenesIndexSearcher() throws Exception {
+        for (String query : List.of("什么时候发货", "快递到哪了", "能开发票吗 要专票", "iphone 充电器坏了",
+                "退货退款运费谁出", "尺码偏大还是偏小", "AND OR NOT ( ) : ~ ^ * ?")) {
+            String normalised = TextNormalizer.forSearch(query).text();
+            for (String field : List.of(FaqAnalyzers.WORDS, FaqAnalyzers.BIGRAMS, FaqAnalyzers.ENTRY)) {
+                float[] lucene = SHOP.luceneScores(field, normalised);
+                float[] compiled = SHOP.compiledScores(field, normalised);
+                for (int doc = 0; doc < lucene.length; doc++) {
+                    assertEquals(lucene[doc], compiled[doc], 1e-4f * Math.max(1f, lucene[doc]),
+                            query + " " + field + " doc " + doc);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyQuestionOfTheShopFaqFindsItsOwnEntryFirst() {
+        int misses = 0;
+        StringBuilder which = new StringBuilder();
+        for (FaqEntry entry : SHOP.entries()) {
+            List<Ranked> ranking = rank(SHOP, entry.question());
+            if (!ranking.get(0).entry().id().equals(entry.id())) {
+                misses++;
+                which.append(entry.id()).append(' ');
+            }
+        }
+        assertEquals(0, misses, "standard questions not ranked first: " + which);
+    }
+
+    @Test
+    void anExactPhrasingIsFullySimilar() {
+        Ranked best = rank(SHOP, "发什么快递？").get(0);
+        assertEquals("shipping-courier", best.entry().id());
+        assertTrue(best.similarity() > 0.95, "similarity " + best.similarity());
+    }
+
+    @Test
+    void segmentationDifferencesAreRescuedByCharacters() throws Exception {
+        FaqIndex small = FaqIndex.build(FaqFile.read(Path.of("src/test/resources/faq/small-faq.jsonl")),
+                Synonyms.none());
+        // smartcn splits 快递 into 快/递 in one text and not in another; the character fields still agree.
+        assertEquals("courier", rank(small, "发的啥快递").get(0).entry().id());
+        assertEquals("ship-time", rank(small, "付款以后几天能发出去").get(0).entry().id());
+    }
+
+    @Test
+    void queryWithNoWordOfTheFaqRanksNothing() {
+        assertEquals(List.of(), rank(SHOP, "😊😊"));
+        assertEquals(List.of(), rank(SHOP, ""));
+        assertEquals(List.of(), rank(SHOP, "亲在吗"));
+    }
+
+    @Test
+    void tiesKeepFileOrder() throws Exception {
+        FaqIndex twins = FaqIndex.build(List.of(
+                new FaqEntry("first", "保修多久", List.of(), "一年", List.of()),
+                new FaqEntry("second", "保修多久", List.of(), "一年", List.of())), Synonyms.none());
+        List<Ranked> ranking = rank(twins, "保修多久");
+        assertEquals("first", ranking.get(0).entry().id());
+        assertEquals(ranking.get(0).similarity(), ranking.get(1).similarity());
+    }
+}
