@@ -69,7 +69,6 @@ class GatewayConfigTest {
                 texts:
                   zh:
                     greeting: "欢迎光临小店"
-                agents: [{id: a1}]
                 """));
         assertEquals(9000, c.server().port());
         assertEquals("127.0.0.1", c.server().host(), "untouched keys keep their defaults");
