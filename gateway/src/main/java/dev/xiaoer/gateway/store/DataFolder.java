@@ -181,9 +181,13 @@ final class DataFolder implements AutoCloseable {
     }
 
     static StoreOpenException corrupt(Path db, String what) {
+        return corrupt(db, what, null);
+    }
+
+    static StoreOpenException corrupt(Path db, String what, Throwable cause) {
         return new StoreOpenException(StoreOpenException.Problem.CORRUPT, db, what + " The gateway did not start "
                 + "and did not change the file. Restore it from a backup, or move it aside to start an empty store.",
-                null);
+                cause);
     }
 
     /** Releases the folder's lock. */

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,6 +89,62 @@ final class GroupCommitWriter implements Runnable {
         }
     }
 
+    /** Every statement the writer runs, prepared on its connection. */
+    private static final class Statements {
+        final PreparedStatement begin;
+        final PreparedStatement commit;
+        final PreparedStatement savepoint;
+        final PreparedStatement release;
+        final PreparedStatement rollbackToSavepoint;
+        final PreparedStatement insertConversation;
+        final PreparedStatement selectRow;
+        final PreparedStatement updateRow;
+        final PreparedStatement insertEvent;
+        final PreparedStatement insertProbe;
+        final PreparedStatement deleteProbe;
+        private final List<PreparedStatement> all = new ArrayList<>();
+
+        Statements(Connection db) throws SQLException {
+            try {
+                begin = prepare(db, "BEGIN IMMEDIATE");
+                commit = prepare(db, "COMMIT");
+                savepoint = prepare(db, "SAVEPOINT write");
+                release = prepare(db, "RELEASE write");
+                rollbackToSavepoint = prepare(db, "ROLLBACK TO write");
+                insertConversation = prepare(db, "INSERT INTO conversations (id, token_hash, state, last_seq, "
+                        + "created_at, updated_at, closed_at, queue, agent_id, waiting_since) "
+                        + "VALUES (?, ?, ?, 0, ?, ?, NULL, NULL, NULL, NULL)");
+                selectRow = prepare(db, "SELECT state, last_seq, updated_at, closed_at, queue, agent_id, "
+                        + "waiting_since FROM conversations WHERE id = ?");
+                updateRow = prepare(db, "UPDATE conversations SET state = ?, last_seq = ?, updated_at = ?, "
+                        + "closed_at = ?, queue = ?, agent_id = ?, waiting_since = ? WHERE id = ?");
+                insertEvent = prepare(db, "INSERT INTO events (conversation_id, seq, at, type, payload, label, "
+                        + "ref_seq) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                insertProbe = prepare(db, "INSERT INTO store_probe (id, filler) VALUES (1, ?)");
+                deleteProbe = prepare(db, "DELETE FROM store_probe WHERE id = 1");
+            } catch (SQLException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private PreparedStatement prepare(Connection db, String statement) throws SQLException {
+            PreparedStatement ps = db.prepareStatement(statement);
+            all.add(ps);
+            return ps;
+        }
+
+        void close() {
+            for (PreparedStatement ps : all) {
+                try {
+                    ps.close();
+                } catch (SQLException ignored) {
+                    // already finalized by the driver
+                }
+            }
+        }
+    }
+
     private final Connection db;
     private final Path file;
     private final StoreOptions options;
@@ -95,18 +152,8 @@ final class GroupCommitWriter implements Runnable {
     private final ExecutorService completions;
     private final long maxDelayNanos;
 
-    private final PreparedStatement begin;
-    private final PreparedStatement commit;
-    private final PreparedStatement rollback;
-    private final PreparedStatement savepoint;
-    private final PreparedStatement release;
-    private final PreparedStatement rollbackToSavepoint;
-    private final PreparedStatement insertConversation;
-    private final PreparedStatement selectRow;
-    private final PreparedStatement updateRow;
-    private final PreparedStatement insertEvent;
-    private final PreparedStatement insertProbe;
-    private final PreparedStatement deleteProbe;
+    /** Prepared once, dropped after any failed transaction: the driver finalizes a statement that hit SQLITE_FULL. */
+    private Statements statements;
 
     private final AtomicLong batchesCommitted = new AtomicLong();
     private volatile boolean writable = true;
@@ -125,23 +172,7 @@ final class GroupCommitWriter implements Runnable {
         this.queue = new LinkedBlockingQueue<>(options.writeQueueLimit());
         this.completions = completions;
         this.maxDelayNanos = options.maxBatchDelay().toNanos();
-        this.begin = db.prepareStatement("BEGIN IMMEDIATE");
-        this.commit = db.prepareStatement("COMMIT");
-        this.rollback = db.prepareStatement("ROLLBACK");
-        this.savepoint = db.prepareStatement("SAVEPOINT write");
-        this.release = db.prepareStatement("RELEASE write");
-        this.rollbackToSavepoint = db.prepareStatement("ROLLBACK TO write");
-        this.insertConversation = db.prepareStatement("INSERT INTO conversations (id, token_hash, state, last_seq, "
-                + "created_at, updated_at, closed_at, queue, agent_id, waiting_since) "
-                + "VALUES (?, ?, ?, 0, ?, ?, NULL, NULL, NULL, NULL)");
-        this.selectRow = db.prepareStatement("SELECT state, last_seq, updated_at, closed_at, queue, agent_id, "
-                + "waiting_since FROM conversations WHERE id = ?");
-        this.updateRow = db.prepareStatement("UPDATE conversations SET state = ?, last_seq = ?, updated_at = ?, "
-                + "closed_at = ?, queue = ?, agent_id = ?, waiting_since = ? WHERE id = ?");
-        this.insertEvent = db.prepareStatement("INSERT INTO events (conversation_id, seq, at, type, payload, label, "
-                + "ref_seq) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        this.insertProbe = db.prepareStatement("INSERT INTO store_probe (id, filler) VALUES (1, ?)");
-        this.deleteProbe = db.prepareStatement("DELETE FROM store_probe WHERE id = 1");
+        this.statements = new Statements(db);
     }
 
     /** Queues a write; false when the queue is full. */
@@ -242,14 +273,15 @@ final class GroupCommitWriter implements Runnable {
         Exception[] refusals = new Exception[batch.size()];
         int events = 0;
         try {
-            begin.execute();
+            Statements q = sql();
+            q.begin.execute();
             for (int i = 0; i < batch.size(); i++) {
                 Write write = batch.get(i);
                 events += write.size();
-                savepoint.execute();
+                q.savepoint.execute();
                 try {
                     apply(write);
-                    release.execute();
+                    q.release.execute();
                 } catch (Refused r) {
                     undoWrite();
                     refusals[i] = new IllegalArgumentException(r.getMessage());
@@ -263,7 +295,7 @@ final class GroupCommitWriter implements Runnable {
                     refusals[i] = new IllegalArgumentException("the store refused this write: " + e.getMessage(), e);
                 }
             }
-            commit.execute();
+            q.commit.execute();
         } catch (SQLException e) {
             rollbackQuietly();
             cannotWrite(e, batch.size());
@@ -302,22 +334,24 @@ final class GroupCommitWriter implements Runnable {
     }
 
     private void openConversation(NewConversation c) throws SQLException, Refused {
-        selectRow.setString(1, c.conversationId());
-        try (ResultSet rs = selectRow.executeQuery()) {
+        Statements q = sql();
+        q.selectRow.setString(1, c.conversationId());
+        try (ResultSet rs = q.selectRow.executeQuery()) {
             if (rs.next()) {
                 throw new Refused("conversation " + c.conversationId() + " is already stored");
             }
         }
         long created = c.createdAt().toEpochMilli();
-        insertConversation.setString(1, c.conversationId());
-        insertConversation.setString(2, c.tokenHash());
-        insertConversation.setString(3, ConversationState.BOT.name());
-        insertConversation.setLong(4, created);
-        insertConversation.setLong(5, created);
-        insertConversation.executeUpdate();
+        q.insertConversation.setString(1, c.conversationId());
+        q.insertConversation.setString(2, c.tokenHash());
+        q.insertConversation.setString(3, ConversationState.BOT.name());
+        q.insertConversation.setLong(4, created);
+        q.insertConversation.setLong(5, created);
+        q.insertConversation.executeUpdate();
     }
 
     private void appendEvents(List<EncodedEvent> events) throws SQLException, Refused {
+        Statements q = sql();
         // Almost always one conversation; the map keeps several apart when an append spans them.
         Map<String, ConversationRow> rows = new HashMap<>(4);
         for (EncodedEvent encoded : events) {
@@ -331,33 +365,34 @@ final class GroupCommitWriter implements Runnable {
                 throw new Refused("event seq " + e.seq() + " of conversation " + id + " is not after its last seq "
                         + row.lastSeq());
             }
-            insertEvent.setString(1, id);
-            insertEvent.setLong(2, e.seq());
-            insertEvent.setLong(3, e.at().toEpochMilli());
-            insertEvent.setString(4, e.body().type());
-            insertEvent.setString(5, encoded.payload());
-            insertEvent.setString(6, encoded.label());
-            insertEvent.setObject(7, encoded.refSeq());
-            insertEvent.executeUpdate();
+            q.insertEvent.setString(1, id);
+            q.insertEvent.setLong(2, e.seq());
+            q.insertEvent.setLong(3, e.at().toEpochMilli());
+            q.insertEvent.setString(4, e.body().type());
+            q.insertEvent.setString(5, encoded.payload());
+            q.insertEvent.setString(6, encoded.label());
+            q.insertEvent.setObject(7, encoded.refSeq());
+            q.insertEvent.executeUpdate();
             rows.put(id, row.after(e));
         }
         for (Map.Entry<String, ConversationRow> entry : rows.entrySet()) {
             ConversationRow row = entry.getValue();
-            updateRow.setString(1, row.state().name());
-            updateRow.setLong(2, row.lastSeq());
-            updateRow.setLong(3, row.updatedAt());
-            updateRow.setObject(4, row.closedAt());
-            updateRow.setString(5, row.queue());
-            updateRow.setString(6, row.agentId());
-            updateRow.setObject(7, row.waitingSince());
-            updateRow.setString(8, entry.getKey());
-            updateRow.executeUpdate();
+            q.updateRow.setString(1, row.state().name());
+            q.updateRow.setLong(2, row.lastSeq());
+            q.updateRow.setLong(3, row.updatedAt());
+            q.updateRow.setObject(4, row.closedAt());
+            q.updateRow.setString(5, row.queue());
+            q.updateRow.setString(6, row.agentId());
+            q.updateRow.setObject(7, row.waitingSince());
+            q.updateRow.setString(8, entry.getKey());
+            q.updateRow.executeUpdate();
         }
     }
 
     private ConversationRow loadRow(String id) throws SQLException, Refused {
-        selectRow.setString(1, id);
-        try (ResultSet rs = selectRow.executeQuery()) {
+        Statements q = sql();
+        q.selectRow.setString(1, id);
+        try (ResultSet rs = q.selectRow.executeQuery()) {
             if (!rs.next()) {
                 throw new Refused("conversation " + id + " was never opened");
             }
@@ -383,10 +418,11 @@ final class GroupCommitWriter implements Runnable {
         }
         T result;
         try {
-            begin.execute();
+            Statements q = sql();
+            q.begin.execute();
             try {
                 result = task.work().run(db);
-                commit.execute();
+                q.commit.execute();
             } catch (SQLException | RuntimeException | Error e) {
                 rollbackQuietly();
                 throw e;
@@ -411,11 +447,12 @@ final class GroupCommitWriter implements Runnable {
     /** While idle and unwritable: a small transaction that needs new pages and a sync, like a real batch does. */
     private void probe() {
         try {
-            begin.execute();
-            insertProbe.setString(1, PROBE_FILLER);
-            insertProbe.executeUpdate();
-            deleteProbe.executeUpdate();
-            commit.execute();
+            Statements q = sql();
+            q.begin.execute();
+            q.insertProbe.setString(1, PROBE_FILLER);
+            q.insertProbe.executeUpdate();
+            q.deleteProbe.executeUpdate();
+            q.commit.execute();
             canWriteAgain();
         } catch (SQLException e) {
             rollbackQuietly();
@@ -448,7 +485,7 @@ final class GroupCommitWriter implements Runnable {
             return;
         }
         Duration down = Duration.ofNanos(System.nanoTime() - unwritableSinceNanos);
-        log.warn("Store {} can write again after {} s; {} writes were refused meanwhile.", file,
+        log.warn("Store {} can write again after {} s (writes refused meanwhile: {}).", file,
                 down.toMillis() / 1000.0, refusedWhileUnwritable);
         failureReason = null;
         writable = true;
@@ -459,16 +496,29 @@ final class GroupCommitWriter implements Runnable {
     }
 
     private void undoWrite() throws SQLException {
-        rollbackToSavepoint.execute();
-        release.execute();
+        Statements q = sql();
+        q.rollbackToSavepoint.execute();
+        q.release.execute();
     }
 
+    /** Ends whatever transaction a failure left open, and drops the statements it may have broken. */
     private void rollbackQuietly() {
-        try {
-            rollback.execute();
+        try (Statement st = db.createStatement()) {
+            st.execute("ROLLBACK");
         } catch (SQLException ignored) {
             // SQLite rolls back by itself after some failures (SQLITE_FULL): there may be nothing left to undo.
         }
+        if (statements != null) {
+            statements.close();
+            statements = null;
+        }
+    }
+
+    private Statements sql() throws SQLException {
+        if (statements == null) {
+            statements = new Statements(db);
+        }
+        return statements;
     }
 
     private void tellListener(int writes, int events, long nanos) {

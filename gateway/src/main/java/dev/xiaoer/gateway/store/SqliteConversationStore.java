@@ -178,10 +178,7 @@ public final class SqliteConversationStore implements ConversationStore {
     private static StoreOpenException openFailure(Path file, SQLException e) {
         int code = SqliteFailure.primaryCode(e);
         if (code == SqliteFailure.NOTADB || code == SqliteFailure.CORRUPT) {
-            StoreOpenException corrupt = DataFolder.corrupt(file, file + " is damaged: SQLite says \""
-                    + e.getMessage() + "\".");
-            corrupt.initCause(e);
-            return corrupt;
+            return DataFolder.corrupt(file, file + " is damaged: SQLite says \"" + e.getMessage() + "\".", e);
         }
         return new StoreOpenException(StoreOpenException.Problem.UNREADABLE, file, "Could not open " + file + ": "
                 + SqliteFailure.describe(e) + ": " + e.getMessage() + ". The file was not changed.", e);
