@@ -156,6 +156,7 @@ final class GroupCommitWriter implements Runnable {
     private Statements statements;
 
     private final AtomicLong batchesCommitted = new AtomicLong();
+    private final AtomicLong tasksCommitted = new AtomicLong();
     private volatile boolean writable = true;
     /** Set by the writer thread only. */
     private String failureReason;
@@ -191,6 +192,10 @@ final class GroupCommitWriter implements Runnable {
 
     long batchesCommitted() {
         return batchesCommitted.get();
+    }
+
+    long tasksCommitted() {
+        return tasksCommitted.get();
     }
 
     int queued() {
@@ -440,6 +445,7 @@ final class GroupCommitWriter implements Runnable {
             completions.execute(() -> task.done().completeExceptionally(e));
             return;
         }
+        tasksCommitted.incrementAndGet();
         canWriteAgain();
         completions.execute(() -> task.done().complete(result));
     }

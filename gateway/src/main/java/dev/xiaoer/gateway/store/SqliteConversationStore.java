@@ -255,9 +255,14 @@ public final class SqliteConversationStore implements ConversationStore {
         return submit(new GroupCommitWriter.Task<>(work, false, new CompletableFuture<>()));
     }
 
-    /** How many batches the writer committed so far. */
+    /** How many batches of opens and appends the writer committed so far. */
     long batchesCommitted() {
         return writer.batchesCommitted();
+    }
+
+    /** How many transactions of their own (retention chunks) the writer committed so far. */
+    long tasksCommitted() {
+        return writer.tasksCommitted();
     }
 
     @Override
