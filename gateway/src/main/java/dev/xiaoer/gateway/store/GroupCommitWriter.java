@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -28,8 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * them in one transaction (group commit: one sync of the log for many writes), and only then completes their
  * futures — on a separate completion thread, so that no caller's callback can ever hold up the next commit.
  *
- * <p>Writes are applied in the order they were queued. Each write runs inside a savepoint, so a write that breaks
- * the rules (a seq that is not after the last one) is refused alone while the rest of its batch commits. A failure
+ * <p>Writes are applied in the order they were queued. Each write is checked against the conversations' rows as the
+ * batch has left them before it touches the database, so a write that breaks the rules (a seq that is not after the
+ * last one) is refused alone while the rest of its batch commits; should SQLite refuse a write all the same, the
+ * batch is retried one write per transaction so that only that write fails. Per batch the writer runs one insert
+ * per event and one update per conversation, reading a conversation's row only when it is not in memory. A failure
  * of the place the store lives (disk full, locked, I/O error) fails the whole batch: nothing of it is reported as
  * committed. The store then calls itself unwritable, logs that once, keeps trying with each new batch and with a
  * small probe transaction while idle, and logs once more when it can write again.
@@ -39,6 +43,9 @@ final class GroupCommitWriter implements Runnable {
     static final String THREAD_NAME = "xiaoer-store-writer";
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+    /** Conversations whose rows the writer keeps in memory (a few MB). */
+    private static final int ROWS_REMEMBERED = 20_000;
 
     /** Larger than any ordinary batch, so that a probe that fits means a batch of buyer messages fits too. */
     private static final String PROBE_FILLER = "x".repeat(64 * 1024);
@@ -93,9 +100,6 @@ final class GroupCommitWriter implements Runnable {
     private static final class Statements {
         final PreparedStatement begin;
         final PreparedStatement commit;
-        final PreparedStatement savepoint;
-        final PreparedStatement release;
-        final PreparedStatement rollbackToSavepoint;
         final PreparedStatement insertConversation;
         final PreparedStatement selectRow;
         final PreparedStatement updateRow;
@@ -108,9 +112,6 @@ final class GroupCommitWriter implements Runnable {
             try {
                 begin = prepare(db, "BEGIN IMMEDIATE");
                 commit = prepare(db, "COMMIT");
-                savepoint = prepare(db, "SAVEPOINT write");
-                release = prepare(db, "RELEASE write");
-                rollbackToSavepoint = prepare(db, "ROLLBACK TO write");
                 insertConversation = prepare(db, "INSERT INTO conversations (id, token_hash, state, last_seq, "
                         + "created_at, updated_at, closed_at, queue, agent_id, waiting_since) "
                         + "VALUES (?, ?, ?, 0, ?, ?, NULL, NULL, NULL, NULL)");
@@ -154,6 +155,18 @@ final class GroupCommitWriter implements Runnable {
 
     /** Prepared once, dropped after any failed transaction: the driver finalizes a statement that hit SQLITE_FULL. */
     private Statements statements;
+
+    /**
+     * The derived columns of recently written conversations as last committed, so that an append needs no read:
+     * the writer is the only one who changes them. Emptied after any failure or transaction of its own (retention
+     * deletes rows), when it can no longer be sure.
+     */
+    private final Map<String, ConversationRow> committedRows = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ConversationRow> eldest) {
+            return size() > ROWS_REMEMBERED;
+        }
+    };
 
     private final AtomicLong batchesCommitted = new AtomicLong();
     private final AtomicLong tasksCommitted = new AtomicLong();
@@ -276,6 +289,7 @@ final class GroupCommitWriter implements Runnable {
     private void commitBatch(List<Write> batch) {
         long start = System.nanoTime();
         Exception[] refusals = new Exception[batch.size()];
+        Map<String, ConversationRow> changed = new HashMap<>();
         int events = 0;
         try {
             Statements q = sql();
@@ -283,28 +297,25 @@ final class GroupCommitWriter implements Runnable {
             for (int i = 0; i < batch.size(); i++) {
                 Write write = batch.get(i);
                 events += write.size();
-                q.savepoint.execute();
                 try {
-                    apply(write);
-                    q.release.execute();
+                    apply(write, changed);
                 } catch (Refused r) {
-                    undoWrite();
                     refusals[i] = new IllegalArgumentException(r.getMessage());
-                } catch (SQLException e) {
-                    if (SqliteFailure.isEnvironmental(e)) {
-                        throw e;
-                    }
-                    // A constraint the checks above did not foresee: a bug, but only this write's.
-                    undoWrite();
-                    log.warn("Store {} refused a write: {}", file, e.getMessage());
-                    refusals[i] = new IllegalArgumentException("the store refused this write: " + e.getMessage(), e);
                 }
             }
+            writeRows(changed);
             q.commit.execute();
         } catch (SQLException e) {
             rollbackQuietly();
-            cannotWrite(e, batch.size());
-            failAll(batch, unavailable(e));
+            if (SqliteFailure.isEnvironmental(e)) {
+                cannotWrite(e, batch.size());
+                failAll(batch, unavailable(e));
+            } else {
+                // SQLite refused something the checks did not foresee: find the write at fault, one at a time.
+                log.warn("Store {} refused a batch ({}); committing its {} writes one by one", file, e.getMessage(),
+                        batch.size());
+                commitOneByOne(batch);
+            }
             return;
         } catch (RuntimeException | Error e) {
             rollbackQuietly();
@@ -313,39 +324,87 @@ final class GroupCommitWriter implements Runnable {
             return;
         }
         long nanos = System.nanoTime() - start;
+        committedRows.putAll(changed);
         batchesCommitted.incrementAndGet();
         canWriteAgain();
         tellListener(batch.size(), events, nanos);
+        complete(batch, refusals);
+    }
+
+    /** The slow path after a surprise: each write in a transaction of its own, so that only the culprit fails. */
+    private void commitOneByOne(List<Write> batch) {
+        Throwable[] outcomes = new Throwable[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            Write write = batch.get(i);
+            Map<String, ConversationRow> changed = new HashMap<>();
+            try {
+                Statements q = sql();
+                q.begin.execute();
+                apply(write, changed);
+                writeRows(changed);
+                q.commit.execute();
+                committedRows.putAll(changed);
+                batchesCommitted.incrementAndGet();
+                canWriteAgain();
+            } catch (Refused r) {
+                rollbackQuietly();
+                outcomes[i] = new IllegalArgumentException(r.getMessage());
+            } catch (SQLException e) {
+                rollbackQuietly();
+                if (SqliteFailure.isEnvironmental(e)) {
+                    cannotWrite(e, batch.size() - i);
+                    StoreUnavailableException unavailable = unavailable(e);
+                    for (int j = i; j < batch.size(); j++) {
+                        outcomes[j] = unavailable;
+                    }
+                    break;
+                }
+                log.warn("Store {} refused a write: {}", file, e.getMessage());
+                outcomes[i] = new IllegalArgumentException("the store refused this write: " + e.getMessage(), e);
+            } catch (RuntimeException | Error e) {
+                rollbackQuietly();
+                log.error("Store writer failed on a write to {}", file, e);
+                outcomes[i] = e;
+            }
+        }
+        complete(batch, outcomes);
+    }
+
+    /** Completes the futures of a batch, in order, on the completion thread; a null outcome is a success. */
+    private void complete(List<Write> batch, Throwable[] outcomes) {
         completions.execute(() -> {
             for (int i = 0; i < batch.size(); i++) {
                 CompletableFuture<?> done = futureOf(batch.get(i));
-                if (refusals[i] == null) {
+                if (outcomes[i] == null) {
                     done.complete(null);
                 } else {
-                    done.completeExceptionally(refusals[i]);
+                    done.completeExceptionally(outcomes[i]);
                 }
             }
         });
     }
 
-    private void apply(Write write) throws SQLException, Refused {
+    /**
+     * Checks a write against the rows as this batch has left them so far, then inserts its rows; the conversations'
+     * new derived columns go into {@code changed}, written once per batch by {@link #writeRows}. A write that breaks
+     * the rules is refused before it touches the database.
+     */
+    private void apply(Write write, Map<String, ConversationRow> changed) throws SQLException, Refused {
         if (write instanceof OpenWrite open) {
-            openConversation(open.conversation());
+            openConversation(open.conversation(), changed);
         } else if (write instanceof AppendWrite append) {
-            appendEvents(append.events());
+            appendEvents(append.events(), changed);
         } else {
             throw new IllegalStateException("not a batch write: " + write);
         }
     }
 
-    private void openConversation(NewConversation c) throws SQLException, Refused {
-        Statements q = sql();
-        q.selectRow.setString(1, c.conversationId());
-        try (ResultSet rs = q.selectRow.executeQuery()) {
-            if (rs.next()) {
-                throw new Refused("conversation " + c.conversationId() + " is already stored");
-            }
+    private void openConversation(NewConversation c, Map<String, ConversationRow> changed)
+            throws SQLException, Refused {
+        if (row(c.conversationId(), changed) != null) {
+            throw new Refused("conversation " + c.conversationId() + " is already stored");
         }
+        Statements q = sql();
         long created = c.createdAt().toEpochMilli();
         q.insertConversation.setString(1, c.conversationId());
         q.insertConversation.setString(2, c.tokenHash());
@@ -353,24 +412,33 @@ final class GroupCommitWriter implements Runnable {
         q.insertConversation.setLong(4, created);
         q.insertConversation.setLong(5, created);
         q.insertConversation.executeUpdate();
+        changed.put(c.conversationId(), ConversationRow.opened(created));
     }
 
-    private void appendEvents(List<EncodedEvent> events) throws SQLException, Refused {
-        Statements q = sql();
+    private void appendEvents(List<EncodedEvent> events, Map<String, ConversationRow> changed)
+            throws SQLException, Refused {
         // Almost always one conversation; the map keeps several apart when an append spans them.
-        Map<String, ConversationRow> rows = new HashMap<>(4);
+        Map<String, ConversationRow> after = new HashMap<>(4);
         for (EncodedEvent encoded : events) {
             ConversationEvent e = encoded.event();
             String id = e.conversationId();
-            ConversationRow row = rows.get(id);
+            ConversationRow row = after.get(id);
             if (row == null) {
-                row = loadRow(id);
+                row = row(id, changed);
+                if (row == null) {
+                    throw new Refused("conversation " + id + " was never opened");
+                }
             }
             if (e.seq() <= row.lastSeq()) {
                 throw new Refused("event seq " + e.seq() + " of conversation " + id + " is not after its last seq "
                         + row.lastSeq());
             }
-            q.insertEvent.setString(1, id);
+            after.put(id, row.after(e));
+        }
+        Statements q = sql();
+        for (EncodedEvent encoded : events) {
+            ConversationEvent e = encoded.event();
+            q.insertEvent.setString(1, e.conversationId());
             q.insertEvent.setLong(2, e.seq());
             q.insertEvent.setLong(3, e.at().toEpochMilli());
             q.insertEvent.setString(4, e.body().type());
@@ -378,9 +446,17 @@ final class GroupCommitWriter implements Runnable {
             q.insertEvent.setString(6, encoded.label());
             q.insertEvent.setObject(7, encoded.refSeq());
             q.insertEvent.executeUpdate();
-            rows.put(id, row.after(e));
         }
-        for (Map.Entry<String, ConversationRow> entry : rows.entrySet()) {
+        changed.putAll(after);
+    }
+
+    /** Writes the derived columns of every conversation the batch changed: one update each, however many events. */
+    private void writeRows(Map<String, ConversationRow> changed) throws SQLException {
+        if (changed.isEmpty()) {
+            return;
+        }
+        Statements q = sql();
+        for (Map.Entry<String, ConversationRow> entry : changed.entrySet()) {
             ConversationRow row = entry.getValue();
             q.updateRow.setString(1, row.state().name());
             q.updateRow.setLong(2, row.lastSeq());
@@ -394,16 +470,27 @@ final class GroupCommitWriter implements Runnable {
         }
     }
 
-    private ConversationRow loadRow(String id) throws SQLException, Refused {
+    /** The row of {@code id} as this batch sees it: changed by it, or as committed (cached, or read); null if none. */
+    private ConversationRow row(String id, Map<String, ConversationRow> changed) throws SQLException {
+        ConversationRow row = changed.get(id);
+        if (row != null) {
+            return row;
+        }
+        row = committedRows.get(id);
+        if (row != null) {
+            return row;
+        }
         Statements q = sql();
         q.selectRow.setString(1, id);
         try (ResultSet rs = q.selectRow.executeQuery()) {
             if (!rs.next()) {
-                throw new Refused("conversation " + id + " was never opened");
+                return null;
             }
-            return new ConversationRow(ConversationState.valueOf(rs.getString(1)), rs.getLong(2), rs.getLong(3),
+            row = new ConversationRow(ConversationState.valueOf(rs.getString(1)), rs.getLong(2), rs.getLong(3),
                     nullableLong(rs, 4), rs.getString(5), rs.getString(6), nullableLong(rs, 7));
         }
+        committedRows.put(id, row);
+        return row;
     }
 
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {
@@ -446,6 +533,7 @@ final class GroupCommitWriter implements Runnable {
             return;
         }
         tasksCommitted.incrementAndGet();
+        committedRows.clear();
         canWriteAgain();
         completions.execute(() -> task.done().complete(result));
     }
@@ -501,12 +589,6 @@ final class GroupCommitWriter implements Runnable {
         return new StoreUnavailableException("could not commit to " + file + ": " + SqliteFailure.describe(e), e);
     }
 
-    private void undoWrite() throws SQLException {
-        Statements q = sql();
-        q.rollbackToSavepoint.execute();
-        q.release.execute();
-    }
-
     /** Ends whatever transaction a failure left open, and drops the statements it may have broken. */
     private void rollbackQuietly() {
         try (Statement st = db.createStatement()) {
@@ -518,6 +600,7 @@ final class GroupCommitWriter implements Runnable {
             statements.close();
             statements = null;
         }
+        committedRows.clear();
     }
 
     private Statements sql() throws SQLException {

@@ -153,6 +153,32 @@ class SqliteConversationStoreTest extends ConversationStoreContract {
     }
 
     @Test
+    void aWriteThatSqliteRefusesDespiteTheChecksFailsAloneAndTheRestOfItsBatchCommits() throws Exception {
+        open("c1");
+        open("c2");
+        await(store.append(List.of(buyerSays("c1", 1, "one"))));
+        // Someone edits the file behind the store's back: seq 2 of c1 now exists though the row says 1.
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + sqlite().file());
+             PreparedStatement ps = other.prepareStatement("INSERT INTO events (conversation_id, seq, at, type, "
+                     + "payload) VALUES ('c1', 2, 0, 'buyer_message', '{}')")) {
+            ps.executeUpdate();
+        }
+        CountDownLatch release = holdTheWriter(sqlite());
+        CompletableFuture<Void> before = store.append(List.of(buyerSays("c2", 1, "b1")));
+        CompletableFuture<Void> clash = store.append(List.of(buyerSays("c1", 2, "two")));
+        CompletableFuture<Void> after = store.append(List.of(buyerSays("c2", 2, "b2")));
+        release.countDown();
+
+        await(before);
+        assertInstanceOf(IllegalArgumentException.class, failure(clash));
+        await(after);
+        assertEquals(List.of(1L, 2L), seqs(store.events("c2", 0, 10)));
+        assertEquals(1, store.conversation("c1").orElseThrow().lastSeq());
+        await(store.append(List.of(buyerSays("c1", 3, "three"))));
+        assertTrue(store.writable());
+    }
+
+    @Test
     void aFullWriteQueueRefusesNewWritesAtOnceWithARetryableError() throws Exception {
         store.close();
         store = SqliteConversationStore.open(dataDir, StoreOptions.defaults().withWriteQueueLimit(5));
