@@ -255,6 +255,11 @@ public final class SqliteConversationStore implements ConversationStore {
         return submit(new GroupCommitWriter.Task<>(work, false, new CompletableFuture<>()));
     }
 
+    /** Writes waiting for the writer thread right now (for a metrics gauge). */
+    public int queuedWrites() {
+        return writer.queued();
+    }
+
     /** How many batches of opens and appends the writer committed so far. */
     long batchesCommitted() {
         return writer.batchesCommitted();

@@ -14,8 +14,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -266,6 +268,55 @@ class SqliteConversationStoreTest extends ConversationStoreContract {
 
         assertEquals("wal", modes[0]);
         assertEquals("2", modes[1], "synchronous=FULL");
+    }
+
+    @Test
+    void aReportCallbackThatThrowsGivesItsReadConnectionBack() throws Exception {
+        open("c1");
+        await(store.append(List.of(buyerSays("c1", 1, "hi"))));
+
+        for (int i = 0; i < 10; i++) {
+            assertThrows(IllegalStateException.class, () -> store.forEachEventBetween(MORNING, at(60), Set.of(),
+                    e -> {
+                        throw new IllegalStateException("report bug");
+                    }));
+        }
+
+        // More reads than there are read connections: none was lost, none is stuck in an old snapshot.
+        await(store.append(List.of(buyerSays("c1", 2, "again"))));
+        for (int i = 0; i < 10; i++) {
+            assertEquals(2, store.events("c1", 0, 10).size());
+        }
+    }
+
+    @Test
+    void closingTheStoreLeavesNoThreadBehind() throws Exception {
+        open("c1");
+        assertTrue(threadNamed(GroupCommitWriter.THREAD_NAME));
+        assertTrue(threadNamed(SqliteConversationStore.COMPLETION_THREAD));
+
+        store.close();
+
+        assertFalse(threadNamed(GroupCommitWriter.THREAD_NAME));
+        assertFalse(threadNamed(SqliteConversationStore.COMPLETION_THREAD));
+    }
+
+    @Test
+    void optionsThatMakeNoSenseAreRefusedNamingTheOption() {
+        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+                () -> StoreOptions.defaults().withMaxBatchEvents(0));
+        IllegalArgumentException delay = assertThrows(IllegalArgumentException.class,
+                () -> StoreOptions.defaults().withMaxBatchDelay(Duration.ofSeconds(5)));
+        IllegalArgumentException readers = assertThrows(IllegalArgumentException.class,
+                () -> StoreOptions.defaults().withReadConnections(-1));
+
+        assertTrue(batch.getMessage().contains("maxBatchEvents"), batch.getMessage());
+        assertTrue(delay.getMessage().contains("maxBatchDelay"), delay.getMessage());
+        assertTrue(readers.getMessage().contains("readConnections"), readers.getMessage());
+    }
+
+    private static boolean threadNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
     }
 
     /** Blocks the writer thread until the returned latch is released, so that writes pile up behind it. */
