@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +29,11 @@ import java.util.stream.Stream;
  * buyers waiting for {@code ack}). Not a unit test: run it with
  * {@code mvn -B -pl gateway -am -Pstore-bench test-compile} (see gateway/README.md, "Store throughput").
  *
- * <p>Arguments: {@code --writers=1,16,256 --seconds=10 --warmup=3 --delay-ms=0 --dir=target/store-bench}.
+ * <p>A last run shows the writer's ceiling: one thread keeps {@code --inflight} appends in flight (over 1,000
+ * conversations) without waiting for each, so the writer is never idle; its latency is mostly queueing.
+ *
+ * <p>Arguments: {@code --writers=1,16,256 --inflight=5000 --seconds=10 --warmup=3 --delay-ms=0
+ * --dir=target/store-bench} ({@code --inflight=0} skips the ceiling run).
  */
 public final class StoreThroughputBench {
 
@@ -45,6 +50,7 @@ public final class StoreThroughputBench {
         int seconds = 10;
         int warmup = 3;
         long delayMs = 0;
+        int inflight = 5_000;
         Path dir = Path.of("target", "store-bench");
         for (String arg : args) {
             String value = arg.substring(arg.indexOf('=') + 1);
@@ -54,6 +60,8 @@ public final class StoreThroughputBench {
                 seconds = Integer.parseInt(value);
             } else if (arg.startsWith("--warmup=")) {
                 warmup = Integer.parseInt(value);
+            } else if (arg.startsWith("--inflight=")) {
+                inflight = Integer.parseInt(value);
             } else if (arg.startsWith("--delay-ms=")) {
                 delayMs = Long.parseLong(value);
             } else if (arg.startsWith("--dir=")) {
@@ -64,14 +72,23 @@ public final class StoreThroughputBench {
         }
         System.out.printf("store throughput: %d s per run after %d s warm-up, maxBatchDelay %d ms, JDK %s, %d cores%n",
                 seconds, warmup, delayMs, Runtime.version(), Runtime.getRuntime().availableProcessors());
-        System.out.printf("%8s %14s %10s %10s %10s %10s %12s %12s%n", "writers", "acked ev/s", "p50 µs", "p99 µs",
+        System.out.printf("%15s %14s %10s %10s %10s %10s %12s %12s%n", "writers", "acked ev/s", "p50 µs", "p99 µs",
                 "p99.9 µs", "max µs", "events/commit", "µs/commit");
         for (int w : writers) {
-            run(w, seconds, warmup, delayMs, dir.resolve("writers-" + w));
+            run(w, 0, seconds, warmup, delayMs, dir.resolve("writers-" + w));
+        }
+        if (inflight > 0) {
+            run(1, inflight, seconds, warmup, delayMs, dir.resolve("inflight-" + inflight));
         }
     }
 
-    private static void run(int writers, int seconds, int warmup, long delayMs, Path dir) throws Exception {
+    /**
+     * {@code writers} threads, each appending to its own conversation and waiting for every ack; or, when
+     * {@code inflight > 0}, one thread keeping that many appends in flight over 1,000 conversations.
+     */
+    private static void run(int writers, int inflight, int seconds, int warmup, long delayMs, Path dir)
+            throws Exception {
+        int conversations = inflight > 0 ? 1_000 : writers;
         deleteRecursively(dir);
         AtomicLong commits = new AtomicLong();
         AtomicLong committedEvents = new AtomicLong();
@@ -86,12 +103,18 @@ public final class StoreThroughputBench {
         Recorder latency = new Recorder(3);
         AtomicLong acked = new AtomicLong();
         try (SqliteConversationStore store = SqliteConversationStore.open(dir, options)) {
-            for (int i = 0; i < writers; i++) {
+            for (int i = 0; i < conversations; i++) {
                 store.open(new NewConversation("bench-" + i, "h", T0)).get(30, TimeUnit.SECONDS);
             }
             List<Thread> threads = new ArrayList<>();
             AtomicBoolean running = new AtomicBoolean(true);
-            for (int i = 0; i < writers; i++) {
+            if (inflight > 0) {
+                Thread t = new Thread(() -> pipeline(store, inflight, conversations, running, latency, acked),
+                        "bench-pipeline");
+                threads.add(t);
+                t.start();
+            }
+            for (int i = 0; inflight == 0 && i < writers; i++) {
                 String id = "bench-" + i;
                 Thread t = new Thread(() -> {
                     long seq = 0;
@@ -129,12 +152,39 @@ public final class StoreThroughputBench {
             for (Thread t : threads) {
                 t.join();
             }
-            System.out.printf("%8d %14.0f %10d %10d %10d %10d %12.1f %12.0f%n", writers, ackedDuring / elapsed,
+            String label = inflight > 0 ? inflight + " in flight" : Integer.toString(writers);
+            System.out.printf("%15s %14.0f %10d %10d %10d %10d %12.1f %12.0f%n", label, ackedDuring / elapsed,
                     h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
                     h.getMaxValue(), commitsDuring == 0 ? 0.0 : (double) eventsDuring / commitsDuring,
                     commitsDuring == 0 ? 0.0 : nanosDuring / 1e3 / commitsDuring);
         }
         deleteRecursively(dir);
+    }
+
+    private static void pipeline(SqliteConversationStore store, int inflight, int conversations,
+                                 AtomicBoolean running, Recorder latency, AtomicLong acked) {
+        Semaphore window = new Semaphore(inflight);
+        long[] seqs = new long[conversations];
+        int next = 0;
+        while (running.get()) {
+            try {
+                window.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            int c = next++ % conversations;
+            long seq = ++seqs[c];
+            long start = System.nanoTime();
+            store.append(List.of(new ConversationEvent("bench-" + c, seq, T0.plusMillis(seq), body(seq))))
+                    .whenComplete((ok, failed) -> {
+                        if (failed == null) {
+                            latency.recordValue((System.nanoTime() - start) / 1_000);
+                            acked.incrementAndGet();
+                        }
+                        window.release();
+                    });
+        }
+        window.acquireUninterruptibly(inflight);
     }
 
     /** A buyer message, then the bot's reply to it, and so on: the two events of every exchange. */
