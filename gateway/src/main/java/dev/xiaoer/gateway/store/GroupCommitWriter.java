@@ -232,6 +232,10 @@ final class GroupCommitWriter implements Runnable {
         } catch (InterruptedException e) {
             log.error("Store writer for {} was interrupted; refusing the writes still queued", file);
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.error("Store writer for {} stopped; writes are refused until the gateway restarts", file, e);
+            writable = false;
+            throw e;
         } finally {
             refuseRemaining();
         }

@@ -221,6 +221,10 @@ public final class SqliteConversationStore implements ConversationStore {
                 return CompletableFuture.failedFuture(
                         new StoreUnavailableException("the store " + file + " is closed", null));
             }
+            if (!writerThread.isAlive()) {
+                return CompletableFuture.failedFuture(new StoreUnavailableException("the writer of the store "
+                        + file + " has stopped (see the log); restart the gateway", null));
+            }
             if (!writer.offer(write)) {
                 return CompletableFuture.failedFuture(new StoreUnavailableException("the store " + file + " has "
                         + options.writeQueueLimit() + " writes waiting for the disk; try again shortly", null));
@@ -432,7 +436,7 @@ public final class SqliteConversationStore implements ConversationStore {
 
     @Override
     public boolean writable() {
-        return !closed && writer.writable();
+        return !closed && writer.writable() && writerThread.isAlive();
     }
 
     /**
@@ -447,7 +451,9 @@ public final class SqliteConversationStore implements ConversationStore {
                 return;
             }
             closed = true;
-            writer.stop();
+            if (writerThread.isAlive()) {
+                writer.stop();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -237,7 +237,8 @@ class SqliteConversationStoreTest extends ConversationStoreContract {
     void aMissingDataFolderIsCreatedForItsOwnerOnly(@TempDir Path parent) throws Exception {
         Path folder = parent.resolve("shop").resolve("data");
         try (SqliteConversationStore s = SqliteConversationStore.open(folder)) {
-            assertTrue(Files.isRegularFile(folder.resolve("xiaoer.db")));
+            assertEquals(folder.resolve("xiaoer.db"), s.file());
+            assertTrue(Files.isRegularFile(s.file()));
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
         }
     }
