@@ -60,6 +60,27 @@ class SqliteConversationStoreTest extends ConversationStoreContract {
     }
 
     @Test
+    void everyAcknowledgedEventIsInTheFilesAProcessCrashWouldLeaveBehind(@TempDir Path afterTheCrash)
+            throws Exception {
+        open("c1");
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (long seq = 1; seq <= 200; seq++) {
+            writes.add(store.append(List.of(buyerSays("c1", seq, "第" + seq + "条"))));
+        }
+        for (CompletableFuture<Void> w : writes) {
+            await(w);
+        }
+
+        // No close, no checkpoint: the files as they are now, as a killed process would leave them.
+        Files.copy(sqlite().file(), afterTheCrash.resolve("xiaoer.db"));
+        Files.copy(Path.of(sqlite().file() + "-wal"), afterTheCrash.resolve("xiaoer.db-wal"));
+        try (SqliteConversationStore restarted = SqliteConversationStore.open(afterTheCrash)) {
+            assertEquals(200, restarted.conversation("c1").orElseThrow().lastSeq());
+            assertEquals(store.events("c1", 0, 1000), restarted.events("c1", 0, 1000));
+        }
+    }
+
+    @Test
     void everythingWrittenIsThereAfterCloseAndReopen() throws Exception {
         open("waiting");
         open("closed");
