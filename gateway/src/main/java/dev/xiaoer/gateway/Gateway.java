@@ -6,6 +6,7 @@ import dev.xiaoer.gateway.chat.Conversations;
 import dev.xiaoer.gateway.config.GatewayConfig;
 import dev.xiaoer.gateway.queue.HumanQueue;
 import dev.xiaoer.gateway.store.ConversationStore;
+import dev.xiaoer.gateway.store.RetentionSweeper;
 import dev.xiaoer.gateway.web.GatewayInitializer;
 import dev.xiaoer.intents.IntentEngine;
 import io.netty.bootstrap.ServerBootstrap;
@@ -56,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService housekeeping;
+    private final RetentionSweeper retention;
     private final GatewayInitializer initializer;
     private final Channel server;
     private final boolean tls;
@@ -108,6 +110,9 @@ public final class Gateway implements AutoCloseable {
             reads.shutdownNow();
             throw e;
         }
+        this.retention = new RetentionSweeper(store, Duration.ofDays(config.retention().days()), Duration.ofHours(1),
+                b.clock);
+        retention.start();
         long every = HOUSEKEEPING_EVERY.toMillis();
         housekeeping.scheduleWithFixedDelay(conversations::closeIdle, every, every, TimeUnit.MILLISECONDS);
         LOG.info("listening on {} ({} conversations restored, {} agents; console at {}/agent)", url(), restored,
@@ -227,6 +232,7 @@ public final class Gateway implements AutoCloseable {
         try {
             server.close().awaitUninterruptibly();
             housekeeping.shutdownNow();
+            retention.close();
             conversations.drain(grace);
             initializer.closeAll(Math.max(1000, grace.toMillis() / 2));
             conversations.close();
