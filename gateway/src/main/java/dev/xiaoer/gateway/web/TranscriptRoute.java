@@ -8,6 +8,7 @@ import dev.xiaoer.gateway.event.ConversationEvent;
 import dev.xiaoer.gateway.event.EventBody;
 import dev.xiaoer.gateway.store.ConversationStore;
 import dev.xiaoer.gateway.store.ConversationSummary;
+import dev.xiaoer.gateway.store.StoredConversation;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -38,8 +39,6 @@ final class TranscriptRoute {
     private static final Logger LOG = LoggerFactory.getLogger(TranscriptRoute.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_ID_CHARS = 64;
-    /** A conversation longer than this is cut (a chat never gets near it; a runaway script might). */
-    private static final int MAX_EVENTS = 100_000;
 
     private final AgentDesk agents;
     private final ConversationStore store;
@@ -78,19 +77,16 @@ final class TranscriptRoute {
         HttpResponseStatus status;
         String body;
         try {
-            Optional<ConversationSummary> summary = store.conversation(id);
-            if (summary.isEmpty()) {
+            Optional<StoredConversation> found = store.transcript(id);
+            if (found.isEmpty()) {
                 status = HttpResponseStatus.NOT_FOUND;
                 body = "{\"error\":\"not_found\"}";
+            } else if (!AgentDesk.maySee(agent, found.get().events())) {
+                status = HttpResponseStatus.FORBIDDEN;
+                body = "{\"error\":\"forbidden\",\"message\":\"this conversation is not in your queues\"}";
             } else {
-                List<ConversationEvent> events = store.events(id, 0, MAX_EVENTS);
-                if (!AgentDesk.maySee(agent, events)) {
-                    status = HttpResponseStatus.FORBIDDEN;
-                    body = "{\"error\":\"forbidden\",\"message\":\"this conversation is not in your queues\"}";
-                } else {
-                    status = HttpResponseStatus.OK;
-                    body = json(summary.get(), events);
-                }
+                status = HttpResponseStatus.OK;
+                body = json(found.get().summary(), found.get().events());
             }
         } catch (RuntimeException e) {
             LOG.error("transcript {} could not be read", id, e);
