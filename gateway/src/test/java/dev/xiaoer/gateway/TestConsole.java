@@ -26,8 +26,8 @@ final class TestConsole implements AutoCloseable {
         socket.send(json);
     }
 
-    /** Sends one frame built from field/value pairs. */
-    void send(String type, Object... fieldsAndValues) {
+    /** Sends one frame of {@code type} built from field/value pairs. */
+    void frame(String type, Object... fieldsAndValues) {
         ObjectNode o = TestBuyer.JSON.createObjectNode().put("type", type);
         for (int i = 0; i < fieldsAndValues.length; i += 2) {
             Object v = fieldsAndValues[i + 1];
@@ -45,13 +45,13 @@ final class TestConsole implements AutoCloseable {
 
     /** Logs in with the test secret and returns the welcome; the lines snapshot is read too. */
     JsonNode login(String agentId) {
-        send("login", "agentId", agentId, "secret", TestAgents.SECRET);
+        frame("login", "agentId", agentId, "secret", TestAgents.SECRET);
         return welcomed();
     }
 
     /** Logs in away: the agent takes no chat unless they claim it. */
     JsonNode loginAway(String agentId) {
-        send("login", "agentId", agentId, "secret", TestAgents.SECRET, "status", "away");
+        frame("login", "agentId", agentId, "secret", TestAgents.SECRET, "status", "away");
         return welcomed();
     }
 

@@ -538,14 +538,14 @@ final class Conversation {
     private void ended(ConversationEvent closed, ConversationState before, String holder) {
         Optional<AgentSeat> agent = seat();
         record(closed);
-        broadcast(closed, null);
         place = null;
-        agent.ifPresent(s -> s.send(new AgentFrame.Event(id, closed)));
         if (before == ConversationState.WAITING) {
             desk.waitingLines().remove(id);
         } else if (holder != null) {
             desk.waitingLines().released(id, holder, true);
         }
+        broadcast(closed, null);
+        agent.ifPresent(s -> s.send(new AgentFrame.Event(id, closed)));
     }
 
     /** The buyer rates the closed chat, once. */

@@ -20,14 +20,16 @@ public sealed interface AgentFrame
 
     /**
      * The login succeeded: who the agent is, a token for reconnects (valid {@code tokenSeconds}), their status,
-     * the queues that exist (for transfers), the quick replies, the SLA and the grace period.
+     * the queues that exist (for transfers), the quick replies, the SLA, the grace period, and the server's time
+     * (so that a console shows waiting times right whatever its own clock says).
      */
     record Welcome(Agent agent, String token, long tokenSeconds, AgentStatus status,
                    List<GatewayConfig.QueueInfo> queues, List<String> quickReplies, int slaWaitMinutes,
-                   int graceSeconds, boolean resumed) implements AgentFrame {
+                   int graceSeconds, boolean resumed, Instant now) implements AgentFrame {
         public Welcome {
             Objects.requireNonNull(agent, "agent");
             Objects.requireNonNull(token, "token");
+            Objects.requireNonNull(now, "now");
             queues = List.copyOf(queues);
             quickReplies = List.copyOf(quickReplies);
         }

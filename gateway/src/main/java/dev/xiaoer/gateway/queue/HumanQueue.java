@@ -294,7 +294,7 @@ public final class HumanQueue implements WaitingLines {
             rosterDirty = true;
             link.send(new AgentFrame.Welcome(d.agent(), token, tokenLife.getSeconds(), d.status(),
                     config.queues().known(), config.quickReplies(), config.sla().waitMinutes(),
-                    config.queues().graceSeconds(), resumed));
+                    config.queues().graceSeconds(), resumed, now()));
             link.send(new AgentFrame.Lines(visibleLines(d.agent())));
             for (String id : d.open) {
                 Holding h = held.get(id);

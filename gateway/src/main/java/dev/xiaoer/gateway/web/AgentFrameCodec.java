@@ -348,6 +348,7 @@ final class AgentFrameCodec {
         g.writeEndArray();
         g.writeNumberField("slaWaitMinutes", w.slaWaitMinutes());
         g.writeNumberField("graceSeconds", w.graceSeconds());
+        g.writeStringField("now", w.now().toString());
     }
 
     private static void writeLine(JsonGenerator g, AgentFrame.LineView line) throws IOException {

@@ -204,7 +204,7 @@ class AgentStoryTest {
         chats.close(buyer);
         EventBody.Closed closed = assertInstanceOf(EventBody.Closed.class, body(buyer.next()));
         assertEquals("buyer", closed.by());
-        assertTrue(queue.waiting("after-sales").join().isEmpty());
+        eventually(() -> queue.waiting("after-sales").join().isEmpty());
         chats.close(buyer);
         assertEquals(ErrorCode.CONVERSATION_CLOSED, buyer.next(BuyerFrame.Error.class).code());
     }
