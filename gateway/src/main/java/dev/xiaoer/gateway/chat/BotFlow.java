@@ -61,7 +61,8 @@ final class BotFlow {
                 Route r = h.route();
                 boolean nobody = open && !staffed.test(r.queue());
                 if (!open) {
-                    out.add(new EventBody.SystemNotice(LEAVE_MESSAGE, texts.leaveMessage().replace("{backAt}", backAt)));
+                    out.add(new EventBody.SystemNotice(LEAVE_MESSAGE,
+                            texts.leaveMessage().replace("{backAt}", backAt)));
                 } else if (nobody) {
                     out.add(new EventBody.SystemNotice(NO_AGENTS, texts.noAgents()));
                 }
