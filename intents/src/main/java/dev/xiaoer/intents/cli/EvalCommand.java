@@ -54,11 +54,15 @@ final class EvalCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err)
             throws Options.UsageException, IntentFileException, IOException {
-        Options o = Options.parse(args, 1, Set.of("--faq", "--synonyms", "--queries", "--misses",
-                "--answer-threshold", "--suggest-threshold"), Set.of("--baseline", "--sweep"));
+        Options o = Options.parse(args, 1, Set.of("--faq", "--synonyms", "--queries", "--misses", "--rules",
+                "--routing", "--answer-threshold", "--suggest-threshold"), Set.of("--baseline", "--sweep"));
+        if (o.path("--routing") != null) {
+            return RoutingEval.run(dev.xiaoer.intents.IntentEngine.builder().faq(o.path("--faq"))
+                    .synonyms(o.path("--synonyms")).rules(o.path("--rules")).build(), o.path("--routing"), out);
+        }
         Path queriesFile = o.path("--queries");
         if (queriesFile == null) {
-            throw new Options.UsageException("eval needs --queries FILE.jsonl");
+            throw new Options.UsageException("eval needs --queries FILE.jsonl (or --routing FILE.jsonl)");
         }
         Path faqFile = o.path("--faq");
         List<FaqEntry> entries = faqFile == null ? FaqFile.embedded() : FaqFile.read(faqFile);
