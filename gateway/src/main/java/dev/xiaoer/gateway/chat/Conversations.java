@@ -434,6 +434,21 @@ public final class Conversations implements AutoCloseable {
         }
     }
 
+    /**
+     * A request of the queue that fails on a bug still gets an answer, or the queue would count the chat against its
+     * agent forever.
+     */
+    private static Runnable answering(CompletableFuture<?> result, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                throw e;
+            }
+        };
+    }
+
     /** What the queue asks of conversations, done on their lanes. */
     private final class QueueRequests implements Assignments {
 
@@ -441,7 +456,7 @@ public final class Conversations implements AutoCloseable {
         public CompletableFuture<Outcome> assign(String conversationId, AgentSeat agent, String how) {
             CompletableFuture<Outcome> result = new CompletableFuture<>();
             Conversation c = open.get(conversationId);
-            if (c == null || !run(c, () -> c.assign(agent, how, result))) {
+            if (c == null || !run(c, answering(result, () -> c.assign(agent, how, result)))) {
                 result.complete(Outcome.REFUSED);
             }
             return result;
@@ -451,7 +466,7 @@ public final class Conversations implements AutoCloseable {
         public CompletableFuture<Outcome> handOver(String conversationId, AgentSeat from, AgentSeat to) {
             CompletableFuture<Outcome> result = new CompletableFuture<>();
             Conversation c = open.get(conversationId);
-            if (c == null || !run(c, () -> c.handOver(from, to, result))) {
+            if (c == null || !run(c, answering(result, () -> c.handOver(from, to, result)))) {
                 result.complete(Outcome.REFUSED);
             }
             return result;
@@ -461,7 +476,7 @@ public final class Conversations implements AutoCloseable {
         public CompletableFuture<Optional<Handoff>> takeBack(String conversationId, String agentId, String reason) {
             CompletableFuture<Optional<Handoff>> result = new CompletableFuture<>();
             Conversation c = open.get(conversationId);
-            if (c == null || !run(c, () -> c.takeBack(agentId, reason, result))) {
+            if (c == null || !run(c, answering(result, () -> c.takeBack(agentId, reason, result)))) {
                 result.complete(Optional.empty());
             }
             return result;
