@@ -55,6 +55,9 @@ public final class AgentDesk implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+        // The first PBKDF2 of a JVM is several times slower than the next ones (JIT): pay it now, in the
+        // background, rather than in the first agent's login.
+        logins.execute(() -> credentials.check(null, "warm-up".toCharArray()));
     }
 
     /** The configured agents and their secrets. */

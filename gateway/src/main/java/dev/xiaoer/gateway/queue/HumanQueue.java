@@ -228,6 +228,7 @@ public final class HumanQueue implements WaitingLines {
             WaitingLine.Waiting w = waitingById.get(conversationId);
             if (w == null) {
                 w = add(handoff);
+                w.notTo = agentId;
                 w.told = placeOf(w);
             }
             Place p = placeOf(w);
@@ -528,7 +529,7 @@ public final class HumanQueue implements WaitingLines {
                 if (head == null || (best != null && WaitingLine.ORDER.compare(head, best) >= 0)) {
                     continue;
                 }
-                Desk d = pickAgent(line.queue.id());
+                Desk d = pickAgent(line.queue.id(), head.notTo);
                 if (d != null) {
                     best = head;
                     bestDesk = d;
@@ -541,10 +542,10 @@ public final class HumanQueue implements WaitingLines {
         }
     }
 
-    private Desk pickAgent(String queue) {
+    private Desk pickAgent(String queue, String notTo) {
         Desk best = null;
         for (Desk d : desks.values()) {
-            if (!d.available() || !d.agent().serves(queue) || !d.hasRoom()) {
+            if (!d.available() || !d.agent().serves(queue) || !d.hasRoom() || d.agent().id().equals(notTo)) {
                 continue;
             }
             if (best == null || d.open.size() < best.open.size()

@@ -21,6 +21,8 @@ final class WaitingLine implements Iterable<WaitingLine.Waiting> {
         Place told;
         /** When agents were last reminded that this chat is past the SLA. */
         Instant reminded;
+        /** The agent who sent it here (a transfer): auto-assignment does not hand it straight back to them. */
+        String notTo;
 
         Waiting(Handoff handoff, long arrival) {
             this.handoff = handoff;

@@ -293,6 +293,23 @@ class AgentStoryTest {
     }
 
     @Test
+    void aChatSentToAnotherLineIsNotHandedStraightBackToTheAgentWhoSentIt() {
+        RecordingAgentLink mei = login(MEI, null);
+        RecordingLink buyer = buyer();
+        refund(buyer, "m1");
+        mei.next(AgentFrame.Assigned.class);
+        agents.transferToQueue(MEI, mei, buyer.conversationId(), "complaints");
+        mei.next(AgentFrame.Released.class);
+        settle();
+        assertTrue(mei.drainNews(150).isEmpty(), "mei serves complaints too, but she just sent it away");
+        RecordingAgentLink lan = login(TestAgents.agent("lan", "小兰", 2, "after-sales"), null);
+        assertTrue(lan.drainNews(100).isEmpty(), "lan does not serve complaints");
+        agents.claim(MEI, mei, buyer.conversationId());
+        assertEquals(buyer.conversationId(), mei.next(AgentFrame.Assigned.class).conversationId(),
+                "she may still take it back on purpose");
+    }
+
+    @Test
     void aChatHandedStraightToAColleagueArrivesWithEverythingSaidSoFar() {
         RecordingAgentLink lan = login(LAN, null);
         RecordingLink buyer = buyer();
