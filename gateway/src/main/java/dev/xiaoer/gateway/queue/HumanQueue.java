@@ -287,7 +287,6 @@ public final class HumanQueue implements WaitingLines {
                 d.chosen = AgentStatus.AVAILABLE;
             }
             d.link = link;
-            seat.attach(link);
             if (d.chosen == AgentStatus.AVAILABLE) {
                 d.idleSince = now();
             }
@@ -297,6 +296,8 @@ public final class HumanQueue implements WaitingLines {
                     config.queues().known(), config.quickReplies(), config.sla().waitMinutes(),
                     config.queues().graceSeconds(), resumed, now()));
             link.send(new AgentFrame.Lines(visibleLines(d.agent())));
+            // Conversations reach the agent through the seat from now on: after the welcome, not before it.
+            seat.attach(link);
             for (String id : d.open) {
                 Holding h = held.get(id);
                 if (h != null && h.confirmed && !h.leaving && h.agentId.equals(d.agent().id())) {
