@@ -178,6 +178,32 @@ class WidgetAgentSideBrowserTest {
     }
 
     @Test
+    void aMessageTypedOfflineAfterTheAgentClosedStartsANewConversationAfterTheOldOnesLastWords() throws Exception {
+        welcome("S1");
+        push("{\"type\":\"agent_joined\",\"seq\":1,\"agentName\":\"小美\",\"at\":\"2026-12-07T02:04:00Z\"}");
+        page.waitForLast("note: 小美 已接入");
+        page.js("window.harness.drop();");
+        page.say("我又来了");
+        page.waitUntil("a reconnect", () -> sockets() == 2);
+        JsonNode resume = waitForSent("hello", 2);
+        assertEquals("S1", resume.get("session").asText());
+        assertEquals(1, resume.get("lastSeq").asInt());
+        // While the buyer was away the agent said goodbye and closed: the replay brings both.
+        push("{\"type\":\"welcome\",\"session\":\"S1\",\"token\":\"t-S1\",\"resumed\":true,\"lastSeq\":3,"
+                + "\"state\":\"closed\",\"greeting\":\"亲，您好！\",\"hotQuestions\":[],\"hours\":{\"open\":true}}");
+        push("{\"type\":\"reply\",\"seq\":2,\"from\":\"agent\",\"agentName\":\"小美\",\"text\":\"还有问题随时找我\","
+                + "\"at\":\"2026-12-07T02:08:00Z\"}");
+        push("{\"type\":\"closed\",\"seq\":3,\"by\":\"agent\",\"at\":\"2026-12-07T02:09:00Z\"}");
+        page.waitUntil("a new connection for a new conversation", () -> sockets() == 3);
+        assertTrue(sent("message").isEmpty(), "nothing was sent into the ended conversation");
+        assertNull(waitForSent("hello", 3).get("session"));
+        welcome("S2");
+        assertEquals("我又来了", waitForSent("message", 1).get("text").asText());
+        assertEquals(List.of("bot: 亲，您好！", "note: 小美 已接入", "agent: 还有问题随时找我", "note: 本次会话已结束",
+                "divider: 新的会话", "bot: 亲，您好！", "me: 我又来了"), page.transcript());
+    }
+
+    @Test
     void errorsNeverLoseWhatTheBuyerTyped() throws Exception {
         welcome("S1");
         page.say("存一下");

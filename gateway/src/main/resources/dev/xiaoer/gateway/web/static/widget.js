@@ -252,6 +252,7 @@
   st.items.sort(function (a, b) { return a.o - b.o; });
 
   var saveTimer = 0;
+  var done = new Set(); // ids this tab took out of the outbox (stored or refused): never merged back in
 
   function save(now) {
     if (!local) {
@@ -274,7 +275,7 @@
     var outbox = st.outbox.slice();
     if (stored && stored.session === st.session) {
       stored.outbox.forEach(function (m) {
-        if (!outbox.some(function (o) { return o.id === m.id; }) && !storedMessage(m.id)) {
+        if (!done.has(m.id) && !outbox.some(function (o) { return o.id === m.id; }) && !storedMessage(m.id)) {
           outbox.push(m);
         }
       });
@@ -912,7 +913,9 @@
     } else {
       text = conn === 'offline' ? T.offline : T.connecting;
     }
-    statusText.textContent = text;
+    if (statusText.textContent !== text) {
+      statusText.textContent = text; // a live region: rewritten only when it changes, or it is read out again
+    }
     updateQueue();
     updateRate();
   }
@@ -924,29 +927,38 @@
     return seconds < 60 ? T.underMinute : T.minutes(Math.ceil(seconds / 60));
   }
 
+  var queueShown = '';
+
   function updateQueue() {
     var show = st.conv === 'waiting';
     queueEl.hidden = !show;
-    if (!show) {
-      return;
-    }
-    while (queueEl.firstChild) {
-      queueEl.removeChild(queueEl.firstChild);
-    }
-    queueEl.appendChild(attrs(el('span', 'ico', '⏳'), {'aria-hidden': 'true'}));
-    var body = el('div');
-    if (st.leave) {
-      body.appendChild(el('strong', '', T.waitingLeave));
-    } else {
-      body.appendChild(el('strong', '', T.waitingIn(st.queueName || T.agentRole)));
+    var title = '';
+    var place = '';
+    if (show && st.leave) {
+      title = T.waitingLeave;
+    } else if (show) {
+      title = T.waitingIn(st.queueName || T.agentRole);
       if (st.place && st.place.position) {
         var parts = [T.place(st.place.position)];
         var eta = etaText(st.place.etaSeconds);
         if (eta) {
           parts.push(T.eta(eta));
         }
-        body.appendChild(el('span', 'place', parts.join(cfg.lang === 'en' ? ', ' : '，')));
+        place = parts.join(cfg.lang === 'en' ? ', ' : '，');
       }
+    }
+    if (!show || title + '|' + place === queueShown) {
+      return; // a live region: rebuilt only when it changes
+    }
+    queueShown = title + '|' + place;
+    while (queueEl.firstChild) {
+      queueEl.removeChild(queueEl.firstChild);
+    }
+    queueEl.appendChild(attrs(el('span', 'ico', '⏳'), {'aria-hidden': 'true'}));
+    var body = el('div');
+    body.appendChild(el('strong', '', title));
+    if (place) {
+      body.appendChild(el('span', 'place', place));
     }
     queueEl.appendChild(body);
   }
@@ -1071,6 +1083,8 @@
   var lastHeard = 0;
   var inflight = new Map();    // message id -> when it was sent on the current socket
   var rateSent = false;
+  var settling = false;        // just resumed an ended conversation: its replay comes before anything new
+  var settleTimer = 0;
   var destroyed = false;
   var readTimer = 0;
   var lastRead = 0;
@@ -1142,6 +1156,8 @@
     inflight.clear();
     clearInterval(pingTimer);
     clearTimeout(stableTimer);
+    clearTimeout(settleTimer);
+    settling = false;
     showTyping(false);
     if (destroyed) {
       return;
@@ -1284,9 +1300,15 @@
       return; // saving found a newer conversation from another tab and switched to it
     }
     setConn('online');
-    if (st.conv === 'closed' && st.outbox.length > 0) {
-      startNewSession(); // typed after the end, while offline: it belongs to a new conversation
-      return;
+    if (f.resumed && st.conv === 'closed') {
+      // Messages typed after the end belong to a new conversation; the replay of the old one (its last answers)
+      // follows this welcome at once, so leave a moment for it before switching.
+      settling = true;
+      clearTimeout(settleTimer);
+      settleTimer = setTimeout(function () {
+        settling = false;
+        pump();
+      }, 500);
     }
     pump();
     scheduleRead();
@@ -1352,6 +1374,7 @@
     if (i >= 0) {
       st.outbox.splice(i, 1);
     }
+    done.add(f.id);
     inflight.delete(f.id);
     var item = buyerItem(f.id);
     if (item && !item.seq && typeof f.seq === 'number') {
@@ -1372,6 +1395,7 @@
       st.outbox.splice(queued, 1); // another tab sent it: it is stored
       inflight.delete(f.id);
     }
+    done.add(f.id);
     if (item && !item.seq) {
       acked(item, f.seq, f.at);
     } else if (!item && !seen(f.seq)) {
@@ -1454,6 +1478,7 @@
     if (i >= 0) {
       st.outbox.splice(i, 1);
     }
+    done.add(id);
     inflight.delete(id);
     var item = buyerItem(id);
     if (item && !item.seq) {
@@ -1556,7 +1581,7 @@
   // ---------------------------------------------------------------------------------------------------------------
 
   function armPump(delay) {
-    if (!pumpTimer && (st.outbox.length > 0 || st.pendingRate)) {
+    if (!pumpTimer && (st.outbox.length > 0 || (st.pendingRate && !rateSent))) {
       pumpTimer = setTimeout(function () {
         pumpTimer = 0;
         pump();
@@ -1572,8 +1597,14 @@
     if (!ready) {
       return;
     }
-    if (st.conv === 'closed' && st.outbox.length > 0) {
-      startNewSession();
+    if (st.pendingRate && st.conv === 'closed' && !rateSent) {
+      rateSent = send({type: 'rate', score: st.pendingRate.score, comment: st.pendingRate.comment});
+    }
+    if (st.conv === 'closed') {
+      if (st.outbox.length > 0 && !settling) {
+        startNewSession(); // the conversation has ended: what the buyer types now starts a new one
+      }
+      armPump(1000);
       return;
     }
     var now = Date.now();
@@ -1596,9 +1627,6 @@
         budget--;
       }
     }
-    if (st.pendingRate && st.conv === 'closed' && !rateSent) {
-      rateSent = send({type: 'rate', score: st.pendingRate.score, comment: st.pendingRate.comment});
-    }
     armPump(budget === 0 ? 700 : 1000);
   }
 
@@ -1614,12 +1642,8 @@
     st.outbox.push(m);
     addItem({k: 'buyer', id: m.id, text: clean, st: 'sending', o: PENDING, at: new Date().toISOString()}, true);
     save(true);
-    if (st.conv === 'closed' && ready) {
-      startNewSession();
-    } else {
-      ensureConnected();
-      pump();
-    }
+    ensureConnected();
+    pump();
     return true;
   }
 
@@ -1827,7 +1851,7 @@
   function destroy() {
     destroyed = true;
     drop();
-    [reconnectTimer, stableTimer, pumpTimer, typingTimer, readTimer, draftTimer].forEach(clearTimeout);
+    [reconnectTimer, stableTimer, pumpTimer, typingTimer, readTimer, draftTimer, settleTimer].forEach(clearTimeout);
     clearInterval(pingTimer);
     if (saveTimer) {
       save(true);
