@@ -2,15 +2,16 @@ package dev.xiaoer.gateway;
 
 import dev.xiaoer.gateway.chat.MutableClock;
 import dev.xiaoer.gateway.config.GatewayConfig;
-import dev.xiaoer.gateway.store.InMemoryConversationStore;
+import dev.xiaoer.gateway.store.ConversationStore;
 import dev.xiaoer.intents.IntentEngine;
 
 import java.nio.file.Path;
 
 /**
- * The gateway a new user runs, in this JVM, for the browser tests: default configuration and the real FAQ engine
- * with the embedded sample shop, on a free port over a data folder, at 10:00 on a Monday in Shanghai (people are
- * in). {@link #restart()} starts a new gateway on the same port over the same data, as after a crash or a deploy.
+ * The gateway a new user runs, in this JVM, for the browser tests: default configuration, the real FAQ engine with
+ * the embedded sample shop and the SQLite store the command line opens, on a free port over a data folder, at 10:00
+ * on a Monday in Shanghai (people are in). {@link #restart()} starts a new gateway on the same port over the same
+ * folder, as after a crash or a deploy.
  */
 final class ShopGateway implements AutoCloseable {
 
@@ -18,14 +19,14 @@ final class ShopGateway implements AutoCloseable {
 
     final Path data;
     final MutableClock clock;
-    final InMemoryConversationStore store;
+    final ConversationStore store;
     final Gateway gateway;
 
-    private ShopGateway(Path data, int port, MutableClock clock, InMemoryConversationStore store) throws Exception {
+    private ShopGateway(Path data, int port, MutableClock clock) throws Exception {
         this.data = data;
         this.clock = clock;
-        this.store = store;
         GatewayConfig config = GatewayConfig.defaults().withPort(port).withDataDir(data);
+        this.store = GatewayMain.openStore(config);
         this.gateway = Gateway.builder(config).store(store).intents(engine()).clock(clock).start();
     }
 
@@ -38,15 +39,12 @@ final class ShopGateway implements AutoCloseable {
     }
 
     static ShopGateway start(Path data) throws Exception {
-        return new ShopGateway(data, 0, MutableClock.mondayShanghai(10, 0), new InMemoryConversationStore());
+        return new ShopGateway(data, 0, MutableClock.mondayShanghai(10, 0));
     }
 
-    /**
-     * A new gateway on the same port over the same data; this one must be closed first. (The store is the
-     * in-memory one reopened over the same data until the SQLite store is the one {@code GatewayMain} opens.)
-     */
+    /** A new gateway on the same port over the same data folder; this one must be closed first. */
     ShopGateway restart() throws Exception {
-        return new ShopGateway(data, port(), clock, store.reopen());
+        return new ShopGateway(data, port(), clock);
     }
 
     int port() {
