@@ -317,6 +317,17 @@ class WidgetBrowserTest {
     }
 
     @Test
+    void aShopWithAStrictContentSecurityPolicyStillGetsAStyledWorkingWidget() throws Exception {
+        page.open("/widget-csp.html");
+        assertEquals(60, page.launcher().getRect().getWidth(), "the widget's styles are not refused as inline styles");
+        assertEquals("rgba(194, 65, 12, 1)", page.launcher().getCssValue("background-color"));
+        page.openChat();
+        page.say("什么时候发货");
+        page.waitForLast("bot: " + answerOf("ship-time"));
+        assertEquals("14px", page.find(".row.bot .bubble").getCssValue("border-bottom-left-radius"));
+    }
+
+    @Test
     void destroyRemovesTheWidgetAndItsGlobal() {
         page.open("/widget-options.html").openChat();
         page.js("XiaoerWidget.destroy();");

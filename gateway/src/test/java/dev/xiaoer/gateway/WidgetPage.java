@@ -83,8 +83,10 @@ final class WidgetPage {
         return find("textarea.input");
     }
 
+    /** Whether the chat window is open (not whether its opening animation has faded it in yet). */
     boolean panelOpen() {
-        return find(".panel").isDisplayed();
+        return Boolean.FALSE.equals(js("return document.querySelector('xiaoer-chat').shadowRoot"
+                + ".querySelector('.panel').hidden;"));
     }
 
     /** Clicks the bubble and waits for the greeting (the gateway's welcome). */

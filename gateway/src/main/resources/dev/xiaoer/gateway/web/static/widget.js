@@ -491,17 +491,32 @@
     'transition:none!important;scroll-behavior:auto!important}}'
   ].join('');
 
-  var ICON_CHAT = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" ' +
-    'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">' +
-    '<path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z"/>' +
-    '<path d="M8.5 12h.01M12 12h.01M15.5 12h.01" stroke-width="3"/></svg>';
-  var ICON_BOT = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" ' +
-    'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">' +
-    '<rect x="4" y="8" width="16" height="11" rx="3"/><path d="M12 4v4M9 13h.01M15 13h.01M9.5 16h5"/></svg>';
-  var ICON_CLOSE = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.2" ' +
-    'stroke-linecap="round" aria-hidden="true" focusable="false"><path d="M6 9l6 6 6-6"/></svg>';
-  var ICON_SEND = '<svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" focusable="false">' +
-    '<path d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z"/></svg>';
+  // Icons as data, built with DOM calls: no innerHTML anywhere, so pages with Trusted Types enforced work too.
+  var ICON_CHAT = {sw: '2', parts: [
+    ['path', {d: 'M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z'}],
+    ['path', {d: 'M8.5 12h.01M12 12h.01M15.5 12h.01', 'stroke-width': '3'}]]};
+  var ICON_BOT = {sw: '1.8', parts: [
+    ['rect', {x: '4', y: '8', width: '16', height: '11', rx: '3'}],
+    ['path', {d: 'M12 4v4M9 13h.01M15 13h.01M9.5 16h5'}]]};
+  var ICON_CLOSE = {sw: '2.2', parts: [['path', {d: 'M6 9l6 6 6-6'}]]};
+  var ICON_SEND = {fill: true, parts: [['path', {d: 'M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z'}]]};
+
+  function icon(spec) {
+    var NS = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(NS, 'svg');
+    var look = spec.fill ? {fill: 'currentColor'} : {
+      fill: 'none', stroke: 'currentColor', 'stroke-width': spec.sw, 'stroke-linecap': 'round',
+      'stroke-linejoin': 'round'
+    };
+    look.viewBox = '0 0 24 24';
+    look['aria-hidden'] = 'true';
+    look.focusable = 'false';
+    attrs(svg, look);
+    spec.parts.forEach(function (part) {
+      svg.appendChild(attrs(document.createElementNS(NS, part[0]), part[1]));
+    });
+    return svg;
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -521,15 +536,25 @@
 
   var host = document.createElement('xiaoer-chat');
   // Inline !important beats every page rule, so "* { all: unset }" or "xiaoer-chat { display: none }" cannot
-  // hide or move the widget; inside, the shadow root keeps the page's selectors out and ours in.
-  host.setAttribute('style', 'all:initial!important;display:block!important;position:fixed!important;' +
-    'top:0!important;left:0!important;width:0!important;height:0!important;overflow:visible!important;' +
-    'z-index:2147483000!important;visibility:visible!important;opacity:1!important;transform:none!important;' +
-    'pointer-events:auto!important');
+  // hide or move the widget; inside, the shadow root keeps the page's selectors out and ours in. Set through the
+  // CSSOM, not a style attribute, which a strict Content-Security-Policy (no 'unsafe-inline') would drop.
+  [['all', 'initial'], ['display', 'block'], ['position', 'fixed'], ['top', '0'], ['left', '0'], ['width', '0'],
+    ['height', '0'], ['overflow', 'visible'], ['z-index', '2147483000'], ['visibility', 'visible'],
+    ['opacity', '1'], ['transform', 'none'], ['pointer-events', 'auto']].forEach(function (p) {
+    host.style.setProperty(p[0], p[1], 'important');
+  });
   var shadow = host.attachShadow({mode: 'open'});
-  var style = el('style');
-  style.textContent = CSS_TEXT;
-  shadow.appendChild(style);
+  if (shadow.adoptedStyleSheets !== undefined && typeof CSSStyleSheet === 'function'
+      && 'replaceSync' in CSSStyleSheet.prototype) {
+    // A constructed stylesheet is not subject to the page's style-src policy; a <style> element is.
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS_TEXT);
+    shadow.adoptedStyleSheets = [sheet];
+  } else {
+    var style = el('style');
+    style.textContent = CSS_TEXT;
+    shadow.appendChild(style);
+  }
 
   var root = el('div', 'root' + (cfg.left ? ' left' : ''));
   attrs(root, {lang: cfg.lang === 'en' ? 'en' : 'zh-CN'});
@@ -538,7 +563,7 @@
   var launcher = attrs(el('button', 'launcher'), {
     type: 'button', 'aria-label': T.open, 'aria-expanded': 'false', 'aria-controls': 'xw-panel'
   });
-  launcher.innerHTML = ICON_CHAT; // a constant, never data
+  launcher.appendChild(icon(ICON_CHAT));
   var badge = el('span', 'badge');
   badge.hidden = true;
   badge.setAttribute('aria-hidden', 'true');
@@ -551,7 +576,7 @@
 
   var head = el('header', 'head');
   var headAvatar = el('div', 'avatar');
-  headAvatar.innerHTML = ICON_CHAT;
+  headAvatar.appendChild(icon(ICON_CHAT));
   var titles = el('div', 'titles');
   var titleEl = attrs(el('h2', 'title', cfg.title || T.title), {id: 'xw-title'});
   var statusEl = attrs(el('div', 'status conn-connecting'), {role: 'status'});
@@ -562,7 +587,7 @@
   titles.appendChild(titleEl);
   titles.appendChild(statusEl);
   var closeBtn = attrs(el('button', 'iconbtn close'), {type: 'button', 'aria-label': T.close, title: T.close});
-  closeBtn.innerHTML = ICON_CLOSE;
+  closeBtn.appendChild(icon(ICON_CLOSE));
   head.appendChild(headAvatar);
   head.appendChild(titles);
   head.appendChild(closeBtn);
@@ -595,7 +620,7 @@
     rows: '1', 'aria-label': T.input, placeholder: T.placeholder, enterkeyhint: 'send', autocomplete: 'off'
   });
   var sendBtn = attrs(el('button', 'primary sendbtn'), {type: 'submit', 'aria-label': T.send, title: T.send});
-  sendBtn.innerHTML = ICON_SEND;
+  sendBtn.appendChild(icon(ICON_SEND));
   line.appendChild(input);
   line.appendChild(sendBtn);
   compose.appendChild(tools);
@@ -697,7 +722,7 @@
     var row = el('div', 'row ' + kind);
     var avatar = attrs(el('div', 'avatar'), {'aria-hidden': 'true'});
     if (kind === 'bot') {
-      avatar.innerHTML = ICON_BOT;
+      avatar.appendChild(icon(ICON_BOT));
     } else {
       avatar.textContent = (name || '客').slice(0, 1);
     }
