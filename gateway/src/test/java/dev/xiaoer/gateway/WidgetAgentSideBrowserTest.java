@@ -204,6 +204,32 @@ class WidgetAgentSideBrowserTest {
     }
 
     @Test
+    void whenOneTabStartsANewConversationTheOtherTabsFollowIt() throws Exception {
+        welcome("S1");
+        String first = driver.getWindowHandle();
+        driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+        page.open("/widget-harness.html");
+        JsonNode resume = waitForSent("hello", 1);
+        assertEquals("S1", resume.get("session").asText(), "the second tab joins the same conversation");
+        String second = driver.getWindowHandle();
+
+        driver.switchTo().window(first);
+        push("{\"type\":\"closed\",\"seq\":1,\"by\":\"agent\",\"at\":\"2026-12-07T02:10:00Z\"}");
+        page.waitForLast("note: 本次会话已结束");
+        page.say("新问题");
+        page.waitUntil("a new connection", () -> sockets() == 2);
+        welcome("S2");
+
+        driver.switchTo().window(second);
+        page.waitUntil("the second tab reconnects", () -> sockets() == 2);
+        JsonNode follow = waitForSent("hello", 2);
+        assertEquals("S2", follow.get("session").asText(), "it follows the new conversation, not the ended one");
+        assertEquals("t-S2", follow.get("token").asText());
+        driver.close();
+        driver.switchTo().window(first);
+    }
+
+    @Test
     void errorsNeverLoseWhatTheBuyerTyped() throws Exception {
         welcome("S1");
         page.say("存一下");

@@ -190,10 +190,11 @@ class WidgetBrowserTest {
     }
 
     @Test
-    void aMessageTypedInOneTabShowsInTheOtherAsTheBuyersOwn() throws Exception {
+    void aMessageTypedInOneTabShowsInTheOtherAsTheBuyersOwnWithTheAnswerCountedUnread() throws Exception {
         page.open("/").openChat();
         page.say("什么时候发货");
         page.waitForLast("bot: " + answerOf("ship-time"));
+        page.click(".close");
         String first = driver.getWindowHandle();
 
         driver.switchTo().newWindow(WindowType.TAB);
@@ -205,6 +206,10 @@ class WidgetBrowserTest {
 
         driver.switchTo().window(first);
         assertEquals(second, page.waitForLast("bot: " + answerOf("free-shipping")));
+        assertEquals("1", page.text(".badge"), "the answer is unread; the buyer's own message is not");
+        assertEquals("打开在线客服（1 条未读）", page.launcher().getAttribute("aria-label"));
+        page.launcher().click();
+        page.waitUntil("read", () -> !page.visible(".badge"));
     }
 
     @Test
