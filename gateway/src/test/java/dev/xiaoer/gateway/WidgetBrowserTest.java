@@ -25,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -154,6 +155,27 @@ class WidgetBrowserTest {
 
             shop.gateway.waitingLines().takeNext(queued.get("queue").asText()).join(); // an agent takes the one ahead
             page.waitUntil("the banner shows place 1", () -> page.text(".queue").contains("您排在第 1 位"));
+        }
+    }
+
+    @Test
+    void outsideBusinessHoursTheBuyerIsToldAndLeavesAMessage() throws Exception {
+        Instant tenAm = shop.clock.instant();
+        shop.clock.set(tenAm.plus(Duration.ofHours(13))); // Monday 23:00 in Shanghai: people are away
+        try {
+            page.open("/").openChat();
+            List<String> greeted = page.waitForTranscript("the out-of-hours notice", l -> l.size() == 2);
+            assertEquals("note: 现在不在人工客服时间，客服将于明天 09:00回来。小二可以继续为您解答常见问题。", greeted.get(1));
+            page.say("我要退款");
+            List<String> lines = page.waitForLast("note: 已为您留言，客服回来后第一时间回复");
+            assertEquals("note: 现在不在人工客服时间，已为您留言，客服将于明天 09:00回来后第一时间回复您。",
+                    lines.get(lines.size() - 2));
+            page.waitUntil("the banner", () -> page.visible(".queue"));
+            assertEquals("已留言 · 客服回来后回复", page.text(".queue > div"));
+            page.waitUntil("the last line still in view under the banner", page::endInView);
+            page.screenshot("out-of-hours");
+        } finally {
+            shop.clock.set(tenAm);
         }
     }
 

@@ -144,6 +144,13 @@ final class WidgetPage {
         return !found.isEmpty() && found.get(0).isDisplayed();
     }
 
+    /** Whether the end of the transcript is scrolled into view. */
+    boolean endInView() {
+        return Boolean.TRUE.equals(js("const log = document.querySelector('xiaoer-chat').shadowRoot.querySelector('.log');"
+                + " const last = log.lastElementChild.getBoundingClientRect();"
+                + " return last.bottom <= log.getBoundingClientRect().bottom + 1;"));
+    }
+
     String status() {
         return text(".status");
     }

@@ -95,7 +95,7 @@
       },
       newSession: '新的会话',
       queued: function (name) { return '已为您转接' + (name || '人工客服') + '，请稍候'; },
-      leaveMessage: '现在不在人工客服时间，已为您留言，客服回来后会第一时间回复您',
+      leaveMessage: '已为您留言，客服回来后第一时间回复',
       place: function (pos) { return '您排在第 ' + pos + ' 位'; },
       eta: function (text) { return '预计等待' + text; },
       minutes: function (m) { return '约 ' + m + ' 分钟'; },
@@ -155,7 +155,7 @@
       },
       newSession: 'New conversation',
       queued: function (name) { return 'You are being put through to ' + (name || 'a person') + ', please wait'; },
-      leaveMessage: 'Our people are away; your message is kept and they will answer when they are back',
+      leaveMessage: 'Message left: our people answer when they are back',
       place: function (pos) { return 'You are number ' + pos + ' in line'; },
       eta: function (text) { return 'expected wait ' + text; },
       minutes: function (m) { return 'about ' + m + ' min'; },
@@ -1285,7 +1285,8 @@
       case 'queued': return onQueued(f);
       case 'position': return onPosition(f);
       case 'agent_joined': return onEvent(f, {k: 'joined', name: f.agentName || ''}, 'with_agent');
-      case 'agent_left': return onEvent(f, {k: 'left', name: f.agentName || ''}, null);
+      // Without a person the chat waits again (a transfer, or a close, follows).
+      case 'agent_left': return onEvent(f, {k: 'left', name: f.agentName || ''}, 'waiting');
       case 'closed': return onEvent(f, {k: 'closed', by: f.by || ''}, 'closed');
       case 'rated': return onRated(f);
       case 'typing': return onTyping(f);
@@ -1358,6 +1359,9 @@
     if (item.k === 'joined') {
       st.agent = item.name;
       st.place = null;
+    }
+    if (item.k === 'left') {
+      st.agent = '';
     }
     if (item.k === 'closed') {
       st.place = null;
@@ -1827,11 +1831,22 @@
     sendMessage(T.humanText);
   });
   jump.addEventListener('click', scrollToEnd);
+  var atBottom = true;
   log.addEventListener('scroll', function () {
-    if (nearBottom()) {
+    atBottom = nearBottom();
+    if (atBottom) {
       jump.hidden = true;
     }
   });
+  // The queue banner, the typing line or the rating card take room from the transcript: keep its end in view.
+  var resized = typeof ResizeObserver === 'function' ? new ResizeObserver(function () {
+    if (atBottom && !panel.hidden) {
+      log.scrollTop = log.scrollHeight;
+    }
+  }) : null;
+  if (resized) {
+    resized.observe(log);
+  }
 
   function onOnline() {
     if (!ws && wanted()) {
@@ -1879,6 +1894,9 @@
     drop();
     [reconnectTimer, stableTimer, pumpTimer, typingTimer, readTimer, draftTimer, settleTimer].forEach(clearTimeout);
     clearInterval(pingTimer);
+    if (resized) {
+      resized.disconnect();
+    }
     if (saveTimer) {
       save(true);
     }
