@@ -204,6 +204,41 @@ class WidgetAgentSideBrowserTest {
     }
 
     @Test
+    void withAPersonTheAgentSeesTheBuyerTypingAndTheBuyerMayEndTheChat() throws Exception {
+        welcome("S1");
+        assertFalse(page.visible(".end"), "nothing to end while only the bot is there");
+        page.say("你好");
+        JsonNode hi = waitForSent("message", 1);
+        push("{\"type\":\"ack\",\"id\":\"" + hi.get("id").asText() + "\",\"seq\":1}");
+        assertTrue(sent("typing").isEmpty(), "the bot does not need to know someone is typing");
+
+        push("{\"type\":\"agent_joined\",\"seq\":2,\"agentName\":\"小美\",\"at\":\"2026-12-07T02:04:00Z\"}");
+        page.waitForLast("note: 小美 已接入");
+        page.input().sendKeys("我的订单");
+        assertTrue(waitForSent("typing", 1).get("active").asBoolean());
+        page.input().sendKeys(org.openqa.selenium.Keys.ENTER);
+        JsonNode stop = waitForSent("typing", 2);
+        assertFalse(stop.get("active").asBoolean(), "sending ends the typing");
+        JsonNode order = waitForSent("message", 2);
+        assertEquals("我的订单", order.get("text").asText());
+        push("{\"type\":\"ack\",\"id\":\"" + order.get("id").asText() + "\",\"seq\":3}");
+
+        assertTrue(page.visible(".human"), "转人工 is always there");
+        page.click(".end");
+        assertEquals("结束本次对话？", page.text(".tools .ask"));
+        page.click(".end-no");
+        assertTrue(page.visible(".end"));
+        assertTrue(sent("close").isEmpty(), "cancelled: nothing sent");
+        page.click(".end");
+        page.click(".end-yes");
+        waitForSent("close", 1);
+        push("{\"type\":\"closed\",\"seq\":4,\"by\":\"buyer\",\"at\":\"2026-12-07T02:12:00Z\"}");
+        page.waitForLast("note: 本次会话已结束");
+        page.waitUntil("the rating card", () -> page.visible(".rate"));
+        assertFalse(page.visible(".end"));
+    }
+
+    @Test
     void whenOneTabStartsANewConversationTheOtherTabsFollowIt() throws Exception {
         welcome("S1");
         String first = driver.getWindowHandle();

@@ -82,6 +82,10 @@
       human: '转人工',
       humanText: '转人工',
       humanLabel: '转接人工客服',
+      end: '结束对话',
+      endAsk: '结束本次对话？',
+      endYes: '结束',
+      endNo: '取消',
       sending: '发送中…',
       waitingNetwork: '等待网络，恢复后自动发送',
       failed: '未发送',
@@ -142,6 +146,10 @@
       human: 'Talk to a person',
       humanText: '转人工',
       humanLabel: 'Talk to a person',
+      end: 'End chat',
+      endAsk: 'End this conversation?',
+      endYes: 'End',
+      endNo: 'Cancel',
       sending: 'Sending…',
       waitingNetwork: 'Waiting for the network; it will be sent',
       failed: 'Not sent',
@@ -470,6 +478,8 @@
     '.tool{display:inline-flex;align-items:center;gap:4px;border:1px solid #80868b;background:#fff;',
     'border-radius:999px;padding:4px 12px;font-size:13px;color:#3c4043}',
     '.tool:hover{background:#f1f3f4}',
+    '.tools .ask{align-self:center;font-size:13px;color:#3c4043}',
+    '.tool.danger{border-color:#b3261e;color:#b3261e}',
     '.line{display:flex;gap:8px;align-items:flex-end}',
     '.line textarea{flex:1;min-width:0;resize:none;border:1px solid #80868b;border-radius:20px;',
     'padding:10px 14px;font-size:16px;line-height:1.4;min-height:44px;max-height:132px;background:#fff;color:#1f2329}',
@@ -615,7 +625,16 @@
   compose.setAttribute('novalidate', '');
   var tools = el('div', 'tools');
   var humanBtn = attrs(el('button', 'tool human', T.human), {type: 'button', 'aria-label': T.humanLabel});
+  // Ending the chat is offered only while people are involved (waiting or talking); it asks once before it acts.
+  var endBtn = attrs(el('button', 'tool end', T.end), {type: 'button'});
+  var endAsk = el('span', 'ask', T.endAsk);
+  var endYes = attrs(el('button', 'tool danger end-yes', T.endYes), {type: 'button'});
+  var endNo = attrs(el('button', 'tool end-no', T.endNo), {type: 'button'});
   tools.appendChild(humanBtn);
+  tools.appendChild(endBtn);
+  tools.appendChild(endAsk);
+  tools.appendChild(endYes);
+  tools.appendChild(endNo);
   var line = el('div', 'line');
   var input = attrs(el('textarea', 'input'), {
     rows: '1', 'aria-label': T.input, placeholder: T.placeholder, enterkeyhint: 'send', autocomplete: 'off'
@@ -914,6 +933,7 @@
 
   var conn = 'connecting';
   var unread = 0;
+  var asking = false; // "end this conversation?" is on screen
 
   function setConn(next) {
     var was = conn;
@@ -942,6 +962,13 @@
     if (statusText.textContent !== text) {
       statusText.textContent = text; // a live region: rewritten only when it changes, or it is read out again
     }
+    var involved = st.conv === 'waiting' || st.conv === 'with_agent';
+    if (!involved) {
+      asking = false;
+    }
+    endBtn.hidden = !involved || asking;
+    endAsk.hidden = endYes.hidden = endNo.hidden = !involved || !asking;
+    humanBtn.hidden = asking;
     updateQueue();
     updateRate();
   }
@@ -1184,6 +1211,7 @@
     clearTimeout(stableTimer);
     clearTimeout(settleTimer);
     settling = false;
+    typingOut = false; // the gateway tells the agent itself when a buyer's socket goes
     showTyping(false);
     if (destroyed) {
       return;
@@ -1539,7 +1567,12 @@
         return;
       case 'conversation_closed':
         st.conv = 'closed';
-        startNewSession();
+        if (f.id) {
+          startNewSession(); // a message refused by an ended conversation goes to a new one
+        } else {
+          save(true);
+          updateStatus(); // an end asked for twice
+        }
         return;
       case 'not_closed':
       case 'already_rated':
@@ -1566,6 +1599,8 @@
           retryLater(f.id);
         } else if (!ready) {
           drop(); // the hello was refused: try again with back-off
+        } else {
+          retryAllLater(); // a rating (or an end) that could not be stored
         }
         return;
       case 'hello_first':
@@ -1579,12 +1614,17 @@
             failed(f.id, code);
           }
         } else if (f.retryable) {
-          // A refused frame we cannot name (rate_limited): whatever is unacked goes again later, same ids.
-          inflight.clear();
-          st.outbox.forEach(function (m) { m.retryAt = Date.now() + 2000; });
-          armPump(2000);
+          retryAllLater();
         }
     }
+  }
+
+  /** A refused frame we cannot name (rate_limited, busy): whatever is unacked goes again later, same ids. */
+  function retryAllLater() {
+    inflight.clear();
+    st.outbox.forEach(function (m) { m.retryAt = Date.now() + 2000; });
+    rateSent = false;
+    armPump(2000);
   }
 
   function forgetSession() {
@@ -1746,7 +1786,32 @@
     draftTimer = setTimeout(function () { tabSet('draft', input.value || null); }, 250);
   }
 
+  var typingOut = false;
+  var typingOutAt = 0;
+  var typingIdle = 0;
+
+  /** Tells the agent holding the chat that the buyer is typing (again every 3 s), and when they stopped. */
+  function buyerTyping(active) {
+    clearTimeout(typingIdle);
+    if (!active) {
+      if (typingOut) {
+        typingOut = false;
+        send({type: 'typing', active: false});
+      }
+      return;
+    }
+    if (!ready || st.conv !== 'with_agent') {
+      return;
+    }
+    typingIdle = setTimeout(function () { buyerTyping(false); }, 4000);
+    if ((!typingOut || Date.now() - typingOutAt > 3000) && send({type: 'typing', active: true})) {
+      typingOut = true;
+      typingOutAt = Date.now();
+    }
+  }
+
   function submit() {
+    buyerTyping(false);
     if (sendMessage(input.value)) {
       input.value = '';
       tabSet('draft', null);
@@ -1786,6 +1851,7 @@
       return;
     }
     var hadFocus = shadow.activeElement && panel.contains(shadow.activeElement);
+    buyerTyping(false);
     panel.hidden = true;
     root.classList.remove('opened');
     launcher.setAttribute('aria-expanded', 'false');
@@ -1826,9 +1892,29 @@
   input.addEventListener('input', function () {
     autoGrow();
     saveDraft();
+    buyerTyping(input.value.trim() !== '');
   });
   humanBtn.addEventListener('click', function () {
     sendMessage(T.humanText);
+  });
+  endBtn.addEventListener('click', function () {
+    asking = true;
+    updateStatus();
+    endNo.focus();
+  });
+  endNo.addEventListener('click', function () {
+    asking = false;
+    updateStatus();
+    endBtn.focus();
+  });
+  endYes.addEventListener('click', function () {
+    // The gateway answers with "closed" (then the rating card shows); offline, nothing happens and the buyer may
+    // try again: an end is not worth queueing.
+    if (ready && send({type: 'close'})) {
+      asking = false;
+      updateStatus();
+      input.focus();
+    }
   });
   jump.addEventListener('click', scrollToEnd);
   var atBottom = true;
@@ -1892,7 +1978,8 @@
   function destroy() {
     destroyed = true;
     drop();
-    [reconnectTimer, stableTimer, pumpTimer, typingTimer, readTimer, draftTimer, settleTimer].forEach(clearTimeout);
+    [reconnectTimer, stableTimer, pumpTimer, typingTimer, readTimer, draftTimer, settleTimer, typingIdle]
+      .forEach(clearTimeout);
     clearInterval(pingTimer);
     if (resized) {
       resized.disconnect();
