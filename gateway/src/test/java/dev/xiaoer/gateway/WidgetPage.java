@@ -89,10 +89,12 @@ final class WidgetPage {
                 + ".querySelector('.panel').hidden;"));
     }
 
-    /** Clicks the bubble and waits for the greeting (the gateway's welcome). */
+    /** Clicks the bubble and waits for the window to be open, its opening animation done, and the greeting. */
     WidgetPage openChat() {
         launcher().click();
         waitUntil("the panel is open", this::panelOpen);
+        waitUntil("the opening animation is over", () -> Boolean.TRUE.equals(js("return document"
+                + ".querySelector('xiaoer-chat').shadowRoot.getAnimations().every(a => a.playState !== 'running');")));
         waitForTranscript("the greeting", lines -> !lines.isEmpty());
         return this;
     }

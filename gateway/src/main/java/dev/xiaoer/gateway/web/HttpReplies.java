@@ -30,15 +30,6 @@ final class HttpReplies {
 
     static void send(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String contentType,
                      byte[] body, String etag) {
-        send(ctx, req, status, contentType, body, etag, null, false);
-    }
-
-    /**
-     * @param encoding         the Content-Encoding of {@code body} ({@code gzip}), or null
-     * @param variesByEncoding whether the same URL has other encodings (then caches must key on Accept-Encoding)
-     */
-    static void send(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String contentType,
-                     byte[] body, String etag, String encoding, boolean variesByEncoding) {
         boolean head = req.method().equals(HttpMethod.HEAD);
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status,
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
@@ -48,12 +39,6 @@ final class HttpReplies {
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
         if (etag != null) {
             res.headers().set(HttpHeaderNames.ETAG, etag);
-        }
-        if (encoding != null) {
-            res.headers().set(HttpHeaderNames.CONTENT_ENCODING, encoding);
-        }
-        if (variesByEncoding) {
-            res.headers().set(HttpHeaderNames.VARY, "Accept-Encoding");
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req) && status.code() < 400;
         HttpUtil.setKeepAlive(res, keepAlive);

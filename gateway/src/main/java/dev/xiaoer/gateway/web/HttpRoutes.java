@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -20,12 +19,10 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Plain HTTP: {@code /health} (the process is up), {@code /ready} (the store can write), and the static files
- * under the classpath folder {@code dev/xiaoer/gateway/web/static/} ({@code /} is {@code index.html}; text files
- * gzipped for clients that accept it).
+ * under the classpath folder {@code dev/xiaoer/gateway/web/static/} ({@code /} is {@code index.html}).
  */
 @ChannelHandler.Sharable
 final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -43,16 +40,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             "woff2", "font/woff2",
             "txt", "text/plain; charset=utf-8");
 
-    /** Text files at least this big are also kept gzipped (the widget: 64 KB plain, 18 KB gzipped). */
-    private static final int GZIP_FROM_BYTES = 1024;
-
-    /** A file of the jar, and its gzipped form when that is worth sending ({@code gzip} null otherwise). */
-    private record StaticFile(byte[] bytes, String type, String digest, byte[] gzip) {
-
-        /** Each form has its own ETag, so that a cache never answers a client with a form it cannot read. */
-        String etag(boolean gzipped) {
-            return "\"" + digest + (gzipped ? "-gz" : "") + "\"";
-        }
+    private record StaticFile(byte[] bytes, String type, String etag) {
     }
 
     private final Conversations conversations;
@@ -101,36 +89,11 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpReplies.text(ctx, req, HttpResponseStatus.NOT_FOUND, "not found");
             return;
         }
-        boolean gzip = file.gzip != null && acceptsGzip(req.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
-        String etag = file.etag(gzip);
-        String encoding = gzip ? "gzip" : null;
-        boolean varies = file.gzip != null;
-        if (etag.equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
-            HttpReplies.send(ctx, req, HttpResponseStatus.NOT_MODIFIED, file.type, new byte[0], etag, encoding, varies);
+        if (file.etag.equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
+            HttpReplies.send(ctx, req, HttpResponseStatus.NOT_MODIFIED, file.type, new byte[0], file.etag);
             return;
         }
-        HttpReplies.send(ctx, req, HttpResponseStatus.OK, file.type, gzip ? file.gzip : file.bytes, etag, encoding,
-                varies);
-    }
-
-    /** Whether an Accept-Encoding header takes gzip (and does not refuse it with q=0). */
-    static boolean acceptsGzip(String acceptEncoding) {
-        if (acceptEncoding == null) {
-            return false;
-        }
-        for (String part : acceptEncoding.split(",")) {
-            String[] fields = part.trim().split(";");
-            if (fields[0].trim().equalsIgnoreCase("gzip")) {
-                for (int i = 1; i < fields.length; i++) {
-                    String f = fields[i].trim().replace(" ", "");
-                    if (f.startsWith("q=") && f.substring(2).matches("0(\\.0*)?")) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-        }
-        return false;
+        HttpReplies.send(ctx, req, HttpResponseStatus.OK, file.type, file.bytes, file.etag);
     }
 
     /** Only plain relative names: no "..", no empty segments, no backslashes, a short whitelist of characters. */
@@ -167,16 +130,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             byte[] bytes = in.readAllBytes();
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            byte[] gzip = null;
-            if (bytes.length >= GZIP_FROM_BYTES && (type.startsWith("text/") || type.startsWith("application/json")
-                    || type.startsWith("image/svg"))) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 3);
-                try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-                    z.write(bytes);
-                }
-                gzip = out.toByteArray();
-            }
-            return new StaticFile(bytes, type, HexFormat.of().formatHex(digest, 0, 8), gzip);
+            return new StaticFile(bytes, type, "\"" + HexFormat.of().formatHex(digest, 0, 8) + "\"");
         } catch (IOException | NoSuchAlgorithmException e) {
             return null;
         }
