@@ -1832,6 +1832,7 @@
     updateBadge();
     ensureConnected();
     if (wasHidden) {
+      fitViewport();
       autoGrow();
       scrollToEnd();
     }
@@ -1962,6 +1963,21 @@
     }
   }
 
+  // On a phone the window fills the screen; when the on-screen keyboard opens, the visual viewport shrinks but a
+  // fixed element does not (iOS), and the input box would hide behind the keyboard: follow the visual viewport.
+  var phone = window.matchMedia ? window.matchMedia('(max-width: 600px)') : null;
+  var viewport = window.visualViewport || null;
+
+  function fitViewport() {
+    if (!viewport || !phone || !phone.matches || panel.hidden) {
+      panel.style.removeProperty('height');
+      panel.style.removeProperty('top');
+      return;
+    }
+    panel.style.setProperty('height', viewport.height + 'px');
+    panel.style.setProperty('top', viewport.offsetTop + 'px');
+  }
+
   function onPageHide() {
     if (saveTimer) {
       save(true);
@@ -1974,6 +1990,10 @@
   window.addEventListener('offline', onOffline);
   window.addEventListener('pagehide', onPageHide);
   document.addEventListener('visibilitychange', onVisible);
+  if (viewport) {
+    viewport.addEventListener('resize', fitViewport);
+    viewport.addEventListener('scroll', fitViewport);
+  }
 
   function destroy() {
     destroyed = true;
@@ -1992,6 +2012,10 @@
     window.removeEventListener('offline', onOffline);
     window.removeEventListener('pagehide', onPageHide);
     document.removeEventListener('visibilitychange', onVisible);
+    if (viewport) {
+      viewport.removeEventListener('resize', fitViewport);
+      viewport.removeEventListener('scroll', fitViewport);
+    }
     if (host.parentNode) {
       host.parentNode.removeChild(host);
     }
