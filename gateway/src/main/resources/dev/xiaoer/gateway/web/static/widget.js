@@ -1478,7 +1478,7 @@
     } else if (f.from === 'system') {
       item = {k: 'sys', code: f.code || '', text: f.text || ''};
     } else {
-      item = {k: 'bot', band: f.band || '', text: f.text || '', sugg: f.suggestions || []};
+      item = {k: 'bot', text: f.text || '', sugg: f.suggestions || []};
     }
     item.o = typeof f.seq === 'number' ? orderOf(f.seq) : lastOrder() + 1e-3;
     item.at = f.at;
