@@ -22,8 +22,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -46,8 +44,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The agent console in a real headless Chromium, against a gateway in this JVM with the real bot (the shipped FAQ
- * and rules) and the SQLite store in a temporary folder. The buyer is a WebSocket client speaking the widget's
- * protocol. Screenshots go to {@code target/screenshots/console-*.png}.
+ * and rules) and the SQLite store in a temporary folder. The buyer is the shop's widget in a second browser for the
+ * whole story, and a WebSocket client speaking the widget's protocol for the rest. Screenshots go to
+ * {@code target/screenshots/console-*.png}.
  */
 @Tag("browser")
 class ConsoleBrowserTest {
@@ -87,14 +86,7 @@ class ConsoleBrowserTest {
         store = SqliteConversationStore.open(data);
         gateway = Gateway.builder(config).store(store).intents(engine).start();
 
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,800", "--user-data-dir=" + profile);
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(profile);
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
     }
 
@@ -168,6 +160,58 @@ class ConsoleBrowserTest {
 
     private WebElement pane(String conversation) {
         return waitFor(By.cssSelector(".pane[data-conversation='" + conversation + "']"));
+    }
+
+    @Test
+    void aBuyerInTheShopsWidgetAndAnAgentInTheConsoleGoThroughTheWholeHandoff(@TempDir Path buyerProfile)
+            throws Exception {
+        ChromeDriver buyerBrowser = HeadlessChromium.start(buyerProfile);
+        try {
+            WidgetPage shop = new WidgetPage(buyerBrowser, gateway.url());
+            shop.open("/").openChat();
+            logInAway();
+            shop.say("什么时候发货");
+            shop.waitUntil("the bot answers", () -> shop.transcript().get(shop.transcript().size() - 1)
+                    .startsWith("bot: "));
+            shop.say("我要退款");
+            shop.waitUntil("the place in line", () -> shop.visible(".queue"));
+            String session = (String) shop.stored().get("session");
+
+            WebElement entry = waitingEntry(session);
+            entry.findElement(By.cssSelector("button.claim")).click();
+            shop.waitForLast("note: 小美 已接入");
+            WebElement pane = pane(session);
+            until(d -> pane.findElement(By.cssSelector(".history")).getText().contains("我要退款"));
+            assertTrue(pane.findElement(By.cssSelector(".history")).getText().contains("小二（机器人）"),
+                    "the bot's part of the chat is in front of the agent");
+
+            WebElement box = pane.findElement(By.cssSelector(".reply textarea"));
+            box.sendKeys("亲，您好，我是小美，马上为您处理退款。");
+            shop.waitUntil("the agent is typing", () -> shop.visible(".typing"));
+            box.sendKeys(Keys.ENTER);
+            shop.waitForLast("agent: 亲，您好，我是小美，马上为您处理退款。");
+            shop.say("订单号 8848，谢谢");
+            until(d -> pane.findElement(By.cssSelector(".history")).getText().contains("订单号 8848，谢谢"));
+            List<String> seen = shop.transcript();
+            assertEquals("me: 订单号 8848，谢谢", seen.get(seen.size() - 1), "the bot stays silent while 小美 answers");
+            shop.screenshot("console-story-buyer");
+            shot("story-agent");
+
+            pane.findElement(By.cssSelector("button.close-chat")).click();
+            wait.until(ExpectedConditions.alertIsPresent()).accept();
+            shop.waitUntil("the rating card", () -> shop.visible(".rate"));
+            shop.findAll(".stars label").get(4).click();
+            shop.find(".rate textarea").sendKeys("很快就办好了");
+            shop.find(".rate button").click();
+            shop.waitForLast("note: 感谢您的评价！★★★★★");
+            until(d -> pane.findElement(By.cssSelector(".history")).getText().contains("买家评价：★★★★★"));
+            shop.screenshot("console-story-rated");
+
+            StoredConversation stored = store.transcript(session).orElseThrow();
+            assertEquals(new EventBody.Rated(5, "很快就办好了"), stored.events().get(stored.events().size() - 1).body());
+        } finally {
+            buyerBrowser.quit();
+        }
     }
 
     @Test
