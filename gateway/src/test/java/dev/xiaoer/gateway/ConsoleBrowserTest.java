@@ -171,8 +171,8 @@ class ConsoleBrowserTest {
             shop.open("/").openChat();
             logInAway();
             shop.say("什么时候发货");
-            shop.waitUntil("the bot answers", () -> shop.transcript().get(shop.transcript().size() - 1)
-                    .startsWith("bot: "));
+            shop.waitForTranscript("the bot's answer", l -> l.size() >= 2
+                    && l.get(l.size() - 2).equals("me: 什么时候发货") && l.get(l.size() - 1).startsWith("bot: "));
             shop.say("我要退款");
             shop.waitUntil("the place in line", () -> shop.visible(".queue"));
             String session = (String) shop.stored().get("session");
