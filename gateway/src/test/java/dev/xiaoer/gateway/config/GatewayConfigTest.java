@@ -170,15 +170,22 @@ class GatewayConfigTest {
             dev.xiaoer.gateway.agent.SecretHash.MIN_ITERATIONS).toString();
 
     @Test
-    void theDefaultsShipADemoAgentSoTheConsoleWorksOutOfTheBox() {
+    void theDefaultsShipADemoAgentAndADemoSupervisorSoTheConsoleWorksOutOfTheBox() {
         GatewayConfig c = GatewayConfig.defaults();
-        assertEquals(1, c.agents().size());
+        assertEquals(2, c.agents().size());
         Agent demo = c.agents().get(0);
         assertEquals("demo", demo.id());
         assertTrue(demo.allQueues(), "the demo agent serves every queue, whatever the rules file calls them");
         assertTrue(demo.secret().matches("demo".toCharArray()));
-        assertEquals(List.of(demo), new dev.xiaoer.gateway.agent.Credentials(c.agents()).withDemoSecret(),
-                "the gateway warns about it at start");
+        assertFalse(demo.supervisor());
+        Agent boss = c.agents().get(1);
+        assertEquals("boss", boss.id());
+        assertTrue(boss.supervisor(), "the supervisor view needs a supervisor to log in with");
+        assertTrue(boss.secret().matches("demo".toCharArray()));
+        assertEquals(List.of(demo, boss), new dev.xiaoer.gateway.agent.Credentials(c.agents()).withDemoSecret(),
+                "the gateway warns about both at start");
+        assertFalse(c.admin().enabled(), "the admin API is off until the owner sets a token");
+        assertEquals(GatewayConfig.MetricsAccess.OPEN, c.metrics().access());
         assertEquals(List.of("complaints", "after-sales", "human"),
                 c.queues().known().stream().map(GatewayConfig.QueueInfo::id).toList(), "read from the rules");
         assertEquals(60, c.queues().graceSeconds());
