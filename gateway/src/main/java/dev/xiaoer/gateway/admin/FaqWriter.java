@@ -59,6 +59,13 @@ final class FaqWriter {
 
     /** One CSV row (no line break) with the fields in the order of {@code columns}. */
     static String csvRow(FaqEntry e, List<String> columns) throws Refused {
+        for (String field : List.of("similar", "tags")) {
+            boolean has = field.equals("similar") ? !e.similar().isEmpty() : !e.tags().isEmpty();
+            if (has && !columns.contains(field)) {
+                throw new Refused(Refused.Reason.INVALID, field + ": the CSV FAQ has no " + field + " column (add"
+                        + " one to its header, or leave " + field + " empty)");
+            }
+        }
         List<String> fields = new ArrayList<>(columns.size());
         for (String column : columns) {
             fields.add(quoted(switch (column) {

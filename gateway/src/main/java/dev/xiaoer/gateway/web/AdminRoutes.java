@@ -129,8 +129,10 @@ final class AdminRoutes {
                 }
             }
             case "faq" -> {
-                if (caller.admin() && m.equals(HttpMethod.PUT)) {
-                    upload(ctx, req, caller, q);
+                if (m.equals(HttpMethod.PUT)) {
+                    if (adminOnly(ctx, req, caller)) {
+                        upload(ctx, req, caller, q);
+                    }
                 } else if (allowed(ctx, req, m, HttpMethod.GET)) {
                     change(ctx, req, null, null, () -> ApiJson.write(desk.files().info()));
                 }
