@@ -362,6 +362,21 @@ class AdminApiTest {
     }
 
     @Test
+    void metricsCanBeKeptBehindTheAdminTokenOrOff() throws Exception {
+        shop = AdminGateway.start(AdminGateway.config(dir.resolve("data"), null, null)
+                .withMetrics(new GatewayConfig.Metrics(GatewayConfig.MetricsAccess.TOKEN)));
+        assertEquals(401, shop.http.get("/metrics", null).statusCode());
+        assertEquals(403, shop.http.get("/metrics", "not-the-token").statusCode());
+        HttpResponse<String> ok = shop.http.get("/metrics", AdminGateway.TOKEN);
+        assertEquals(200, ok.statusCode());
+        assertEquals(1, new Scrape(ok.body()).value("xiaoer_auth_failures_total", "api", "metrics"));
+        shop.close();
+        shop = AdminGateway.start(AdminGateway.config(dir.resolve("data"), null, null)
+                .withMetrics(new GatewayConfig.Metrics(GatewayConfig.MetricsAccess.OFF)));
+        assertEquals(404, shop.http.get("/metrics", AdminGateway.TOKEN).statusCode());
+    }
+
+    @Test
     void badParametersAndUnknownEndpointsAreNamed() throws Exception {
         startWithFaqFile();
         HttpResponse<String> date = shop.http.get("/api/admin/summary?date=yesterday", AdminGateway.TOKEN);

@@ -52,6 +52,18 @@ public final class FlagReport {
         return out;
     }
 
+    /** The newest {@code limit} flags of {@code [from, to)}, as a result to send. */
+    public Result report(Instant from, Instant to, int limit) {
+        return new Result(from, to, recent(from, to, limit));
+    }
+
+    /** Flags raised in a window, newest first. */
+    public record Result(Instant from, Instant to, List<FlaggedMessage> flags) {
+        public Result {
+            flags = List.copyOf(flags);
+        }
+    }
+
     /** One flag: the conversation, when, the rule (id and name), the word that fired and the buyer's message. */
     public record FlaggedMessage(String conversation, Instant at, String rule, String ruleName, String trigger,
                                  String text) {

@@ -109,15 +109,13 @@ public final class GatewayMetrics implements ChatMetrics, QueueMetrics, CommitLi
         bindNettyAllocator(registry);
 
         for (Endpoint e : Endpoint.values()) {
+            limited.put(e, new ConcurrentHashMap<>());
+        }
+        for (Endpoint e : List.of(Endpoint.BUYER, Endpoint.AGENT)) {
             framesIn.put(e, Counter.builder("xiaoer.frames.received").tag("endpoint", e.label())
                     .description("WebSocket data frames received").register(registry));
             framesOut.put(e, Counter.builder("xiaoer.frames.sent").tag("endpoint", e.label())
                     .description("WebSocket data frames sent").register(registry));
-        }
-        for (Endpoint e : Endpoint.values()) {
-            limited.put(e, new ConcurrentHashMap<>());
-        }
-        for (Endpoint e : List.of(Endpoint.BUYER, Endpoint.AGENT)) {
             AtomicInteger open = new AtomicInteger();
             connections.put(e, open);
             Gauge.builder("xiaoer.connections", open, AtomicInteger::get)

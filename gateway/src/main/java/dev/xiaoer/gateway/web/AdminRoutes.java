@@ -124,8 +124,7 @@ final class AdminRoutes {
                 if (allowed(ctx, req, m, HttpMethod.GET)) {
                     Instant[] window = window(q, 1);
                     int limit = number(q, "limit", 50, 1, FlagReport.MAX_FLAGS);
-                    work(ctx, req, () -> ApiJson.write(Map.of("from", window[0], "to", window[1], "flags",
-                            desk.flags().recent(window[0], window[1], limit))));
+                    work(ctx, req, () -> ApiJson.write(desk.flags().report(window[0], window[1], limit)));
                 }
             }
             case "faq" -> {

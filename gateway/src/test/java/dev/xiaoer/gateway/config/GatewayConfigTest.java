@@ -116,6 +116,30 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theAdminTokenMustBeLongAndTheMetricsAccessOneOfThree() throws IOException, ConfigException {
+        ConfigException shortToken = refused("admin:\n  token: secret\n");
+        assertEquals(2, shortToken.line());
+        assertEquals("admin.token", shortToken.key());
+        assertTrue(shortToken.getMessage().contains("too short: at least 24 characters (make one with: openssl rand"),
+                shortToken.getMessage());
+        ConfigException spaces = refused("admin:\n  token: \"a token with spaces in it, long enough\"\n");
+        assertTrue(spaces.getMessage().contains("without spaces"), spaces.getMessage());
+        ConfigException typo = refused("admin:\n  tokn: x\n");
+        assertTrue(typo.getMessage().contains("unknown key (did you mean admin.token?)"), typo.getMessage());
+        ConfigException access = refused("metrics:\n  access: public\n");
+        assertTrue(access.getMessage().contains("metrics.access: 'public' is not open, token or off"),
+                access.getMessage());
+        ConfigException noToken = refused("metrics:\n  access: token\n");
+        assertTrue(noToken.getMessage().contains("admin.token is empty"), noToken.getMessage());
+
+        GatewayConfig c = GatewayConfig.load(write("admin:\n  token: \"Zx8-k2Lq9PvR4tYw7NbC3mHs\"\nmetrics:\n"
+                + "  access: token\n"));
+        assertTrue(c.admin().enabled());
+        assertEquals(GatewayConfig.MetricsAccess.TOKEN, c.metrics().access());
+        assertFalse(c.toString().contains("Zx8-k2Lq9PvR4tYw7NbC3mHs"), "the token is never printed");
+    }
+
+    @Test
     void businessHoursMistakesAreCaught() throws IOException {
         ConfigException zone = refused("businessHours:\n  timeZone: Mars/Olympus\n");
         assertEquals(2, zone.line());
