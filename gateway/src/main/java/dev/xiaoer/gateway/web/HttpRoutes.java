@@ -12,13 +12,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Plain HTTP: {@code /health} (the process is up), {@code /ready} (a FAQ is loaded and the store can write),
@@ -29,18 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ChannelHandler.Sharable
 final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    static final String STATIC_ROOT = "dev/xiaoer/gateway/web/static/";
     private static final int MAX_PATH_CHARS = 200;
-    private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html; charset=utf-8",
-            "js", "text/javascript; charset=utf-8",
-            "css", "text/css; charset=utf-8",
-            "json", "application/json; charset=utf-8",
-            "svg", "image/svg+xml",
-            "png", "image/png",
-            "ico", "image/x-icon",
-            "woff2", "font/woff2",
-            "txt", "text/plain; charset=utf-8");
 
     /** The console's pages may load only the gateway's own scripts and styles, and talk only to the gateway. */
     static final String CONSOLE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'"
@@ -48,17 +30,14 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String CONSOLE_PAGE = "agent/index.html";
     private static final String TRANSCRIPTS = "/api/conversations/";
 
-    private record StaticFile(byte[] bytes, String type, String etag, String policy) {
-    }
-
     private final Conversations conversations;
     private final ClientLimits limits;
     private final AdminDesk desk;
     private final TranscriptRoute transcripts;
     private final AdminRoutes admin;
     private final MetricsRoute metrics;
-    /** Files found once are kept: the set is small and fixed by the jar. Misses are not kept (any path can miss). */
-    private final Map<String, StaticFile> files = new ConcurrentHashMap<>();
+    /** Read at start: serving a file never touches the disk. */
+    private final StaticFiles files = StaticFiles.load("agent/", CONSOLE_POLICY);
 
     HttpRoutes(Conversations conversations, ClientLimits limits, AdminDesk desk, TranscriptRoute transcripts,
                AdminRoutes admin, MetricsRoute metrics) {
@@ -123,17 +102,17 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void serveStatic(ChannelHandlerContext ctx, FullHttpRequest req, String name) {
-        StaticFile file = safe(name) ? files.computeIfAbsent(name, HttpRoutes::load) : null;
+        StaticFiles.File file = safe(name) ? files.get(name) : null;
         if (file == null) {
             HttpReplies.text(ctx, req, HttpResponseStatus.NOT_FOUND, "not found");
             return;
         }
-        if (file.etag.equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
-            HttpReplies.send(ctx, req, HttpResponseStatus.NOT_MODIFIED, file.type, new byte[0], file.etag,
-                    file.policy);
+        if (file.etag().equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
+            HttpReplies.send(ctx, req, HttpResponseStatus.NOT_MODIFIED, file.type(), new byte[0], file.etag(),
+                    file.policy());
             return;
         }
-        HttpReplies.send(ctx, req, HttpResponseStatus.OK, file.type, file.bytes, file.etag, file.policy);
+        HttpReplies.send(ctx, req, HttpResponseStatus.OK, file.type(), file.bytes(), file.etag(), file.policy());
     }
 
     /** Only plain relative names: no "..", no empty segments, no backslashes, a short whitelist of characters. */
@@ -151,30 +130,6 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         }
         return true;
-    }
-
-    /**
-     * Reads a file from the jar (returns null, which computeIfAbsent does not keep, when there is none). This runs
-     * on the event loop once per file: the jar's index is in memory and the files are small, and every later
-     * request is served from memory.
-     */
-    private static StaticFile load(String name) {
-        int dot = name.lastIndexOf('.');
-        String type = dot < 0 ? null : TYPES.get(name.substring(dot + 1));
-        if (type == null) {
-            return null;
-        }
-        try (InputStream in = HttpRoutes.class.getClassLoader().getResourceAsStream(STATIC_ROOT + name)) {
-            if (in == null) {
-                return null;
-            }
-            byte[] bytes = in.readAllBytes();
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            String policy = name.startsWith("agent/") ? CONSOLE_POLICY : null;
-            return new StaticFile(bytes, type, "\"" + HexFormat.of().formatHex(digest, 0, 8) + "\"", policy);
-        } catch (IOException | NoSuchAlgorithmException e) {
-            return null;
-        }
     }
 
     @Override
