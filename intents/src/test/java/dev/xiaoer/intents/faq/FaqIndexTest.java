@@ -82,6 +82,34 @@ class FaqIndexTest {
     }
 
     @Test
+    void everyPhrasingOfTheShopFaqTypedAsWrittenIsAnsweredWithItsEntry() {
+        ConfidenceBands bands = ConfidenceBands.defaults();
+        StringBuilder missed = new StringBuilder();
+        for (FaqEntry entry : SHOP.entries()) {
+            for (String phrasing : entry.phrasings()) {
+                FaqMatch match = bands.decide(rank(SHOP, phrasing));
+                if (match.band() != FaqMatch.Band.ANSWER || !match.shown().get(0).entry().id().equals(entry.id())) {
+                    missed.append(phrasing).append(" (").append(match.band()).append(") ");
+                }
+            }
+        }
+        assertEquals("", missed.toString());
+    }
+
+    @Test
+    void aQuestionTypedAsWrittenIsExactEvenWhenALongerQuestionContainsIt() {
+        List<Ranked> ranking = rank(SHOP, "什么时候发货");
+        assertEquals("ship-time", ranking.get(0).entry().id());
+        assertEquals(1.0, ranking.get(0).exactness(), 1e-6);
+        // 预售什么时候发货 holds every word of the query, but the query says only part of it.
+        Ranked presale = ranking.stream().filter(r -> r.entry().id().equals("presale-ship")).findFirst().orElseThrow();
+        assertTrue(presale.exactness() < ConfidenceBands.EXACT_MIN, "exactness " + presale.exactness());
+        FaqMatch match = ConfidenceBands.defaults().decide(ranking);
+        assertEquals(FaqMatch.Band.ANSWER, match.band());
+        assertTrue(match.confidence() >= 0.6, "confidence " + match.confidence());
+    }
+
+    @Test
     void aWordEveryPhrasingOfOneEntryRepeatsIsAsRareAsAWordOfOnePhrasing() {
         FaqIndex index = FaqIndex.build(List.of(
                 new FaqEntry("warranty", "保修多久", List.of("保修几年", "保修怎么算"), "一年", List.of()),
