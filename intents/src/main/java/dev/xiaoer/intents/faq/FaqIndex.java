@@ -239,9 +239,9 @@ public final class FaqIndex {
             b.topics = FieldPostings.compile(leaf, FaqAnalyzers.TOPIC);
             b.wordAssociations = Associations.learn(wordGroups);
             b.characterAssociations = Associations.learn(characterGroups);
-            b.words.relate(b.wordAssociations, ASSOCIATION_WEIGHT);
-            b.bigrams.relate(b.characterAssociations, ASSOCIATION_WEIGHT);
-            b.entryText.relate(b.characterAssociations, ASSOCIATION_WEIGHT);
+            b.words.relate(b.wordAssociations, ASSOCIATION_WEIGHT, docs);
+            b.bigrams.relate(b.characterAssociations, ASSOCIATION_WEIGHT, docs);
+            b.entryText.relate(b.characterAssociations, ASSOCIATION_WEIGHT, docs);
             IndexSearcher searcher = new IndexSearcher(reader);
             searcher.setSimilarity(similarity());
             b.searcher = searcher;
@@ -501,46 +501,19 @@ public final class FaqIndex {
         }
     }
 
-    /**
-     * Association credit: for each query term, each document that lacks it but has an associated term earns the
-     * best of {@code credit × idf(query term) × saturation(tf of the associated term)} over those terms.
-     */
+    /** Adds the association credit of every query term ({@link FieldPostings#relate}) to a slot. */
     private static void credit(Scratch s, QueryTerms q, int generation, int slot) {
         for (int t = 0; t < q.distinct; t++) {
             FieldPostings.Term term = q.terms[t];
-            if (term == null || term.related.length == 0) {
+            if (term == null) {
                 continue;
             }
-            int mark = s.nextMark();
-            for (int doc : term.docs) {
-                s.hasTerm[doc] = mark;
-            }
-            int credited = 0;
-            for (int r = 0; r < term.related.length; r++) {
-                FieldPostings.Term other = term.related[r];
-                // other.scores hold idf(other) × saturation; rescale to the query term's idf.
-                float factor = term.credit[r] * term.idf / other.idf;
-                int[] docs = other.docs;
-                float[] scores = other.scores;
-                for (int k = 0; k < docs.length; k++) {
-                    int doc = docs[k];
-                    if (s.hasTerm[doc] == mark) {
-                        continue;
-                    }
-                    float c = factor * scores[k];
-                    if (s.creditStamp[doc] != mark) {
-                        s.creditStamp[doc] = mark;
-                        s.bestCredit[doc] = c;
-                        s.credited[credited++] = doc;
-                    } else if (c > s.bestCredit[doc]) {
-                        s.bestCredit[doc] = c;
-                    }
-                }
-            }
-            for (int i = 0; i < credited; i++) {
-                int doc = s.credited[i];
+            int[] docs = term.creditDocs;
+            float[] credits = term.credits;
+            for (int k = 0; k < docs.length; k++) {
+                int doc = docs[k];
                 touch(s, doc, generation);
-                s.docScores[SLOTS * doc + slot] += s.bestCredit[doc];
+                s.docScores[SLOTS * doc + slot] += credits[k];
             }
         }
     }
@@ -679,10 +652,6 @@ public final class FaqIndex {
         float[] docScores = new float[0];
         int[] touched = new int[0];
         int touchedDocs;
-        int[] hasTerm = new int[0];
-        int[] creditStamp = new int[0];
-        float[] bestCredit = new float[0];
-        int[] credited = new int[0];
         int[] entryStamp = new int[0];
         float[] entryPhrasing = new float[0];
         float[] entryWhole = new float[0];
@@ -695,7 +664,6 @@ public final class FaqIndex {
         final int[] topEntries = new int[16];
         final float[] topScores = new float[16];
         private int generation;
-        private int mark;
 
         static Scratch get(int docs, int entries, int topics) {
             Scratch s = LOCAL.get();
@@ -706,10 +674,6 @@ public final class FaqIndex {
                 s.docStamp = new int[d];
                 s.docScores = new float[SLOTS * d];
                 s.touched = new int[d];
-                s.hasTerm = new int[d];
-                s.creditStamp = new int[d];
-                s.bestCredit = new float[d];
-                s.credited = new int[d];
                 s.entryStamp = new int[e];
                 s.entryPhrasing = new float[e];
                 s.entryWhole = new float[e];
@@ -719,7 +683,6 @@ public final class FaqIndex {
                 s.topicStamp = new int[t];
                 s.topicScore = new float[t];
                 s.generation = 0;
-                s.mark = 0;
             }
             return s;
         }
@@ -734,15 +697,6 @@ public final class FaqIndex {
                 generation = 1;
             }
             return generation;
-        }
-
-        int nextMark() {
-            if (++mark == Integer.MAX_VALUE) {
-                Arrays.fill(hasTerm, 0);
-                Arrays.fill(creditStamp, 0);
-                mark = 1;
-            }
-            return mark;
         }
     }
 }

@@ -44,9 +44,12 @@ final class FieldPostings {
         final float idf;
         final int[] docs;
         final float[] scores;
-        /** Terms a buyer's use of this one may stand for ({@link Associations}), and the credit each earns. */
-        Term[] related = NO_TERMS;
-        float[] credit = NO_CREDIT;
+        /**
+         * Association credit of a query that has this term: the documents that lack it but have an associated term,
+         * and the credit each earns ({@link #relate}); empty when the term has no associations.
+         */
+        int[] creditDocs = NO_DOCS;
+        float[] credits = NO_CREDIT;
 
         Term(String text, float idf, int[] docs, float[] scores) {
             this.text = text;
@@ -56,7 +59,7 @@ final class FieldPostings {
         }
     }
 
-    private static final Term[] NO_TERMS = new Term[0];
+    private static final int[] NO_DOCS = new int[0];
     private static final float[] NO_CREDIT = new float[0];
 
     final String field;
@@ -149,31 +152,61 @@ final class FieldPostings {
 
     /**
      * Attaches associations: a query term of this field that {@code associations} relates to terms of this field
-     * earns {@code min(1, weight × strength)} of its own weight where a document has the related term instead.
+     * earns, in a document that lacks it, the best over its related terms present there of
+     * {@code min(1, weight × strength) × idf(query term) × saturation(tf of the related term)}. This depends on the
+     * term only, never on the query, so it is merged here once into one list per term: a query then pays one
+     * addition per credited document, as for its own postings.
      */
-    void relate(Associations associations, double weight) {
+    void relate(Associations associations, double weight, int maxDoc) {
         if (weight <= 0) {
             return;
         }
+        float[] best = new float[maxDoc];
+        int[] stamp = new int[maxDoc];
+        int[] credited = new int[maxDoc];
+        int mark = 0;
         for (Object key : terms.keySet()) {
             Term term = terms.get(key);
             List<Associations.Related> list = associations.of(term.text);
             if (list.isEmpty()) {
                 continue;
             }
-            Term[] related = new Term[list.size()];
-            float[] credit = new float[list.size()];
+            int has = ++mark;
+            for (int doc : term.docs) {
+                stamp[doc] = has;
+            }
+            int found = ++mark;
             int n = 0;
             for (Associations.Related r : list) {
                 Term other = terms.get(r.term());
-                if (other != null) {
-                    related[n] = other;
-                    credit[n] = (float) Math.min(1.0, weight * r.strength());
-                    n++;
+                if (other == null) {
+                    continue;
+                }
+                // other.scores hold idf(other) × saturation; rescale to the query term's idf.
+                float factor = (float) Math.min(1.0, weight * r.strength()) * term.idf / other.idf;
+                for (int k = 0; k < other.docs.length; k++) {
+                    int doc = other.docs[k];
+                    if (stamp[doc] == has) {
+                        continue;
+                    }
+                    float c = factor * other.scores[k];
+                    if (stamp[doc] != found) {
+                        stamp[doc] = found;
+                        best[doc] = c;
+                        credited[n++] = doc;
+                    } else if (c > best[doc]) {
+                        best[doc] = c;
+                    }
                 }
             }
-            term.related = Arrays.copyOf(related, n);
-            term.credit = Arrays.copyOf(credit, n);
+            int[] docs = Arrays.copyOf(credited, n);
+            Arrays.sort(docs);
+            float[] credits = new float[n];
+            for (int k = 0; k < n; k++) {
+                credits[k] = best[docs[k]];
+            }
+            term.creditDocs = docs;
+            term.credits = credits;
         }
     }
 
