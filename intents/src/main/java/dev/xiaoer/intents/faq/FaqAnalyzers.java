@@ -18,7 +18,8 @@ import org.apache.lucene.analysis.standard.StandardTokenizer;
  *       dropped → overlapping character bigrams plus the characters themselves ({@link CJKBigramFilter} with
  *       unigrams; no bigram spans a dropped particle or a boundary).</li>
  * </ul>
- * The {@code entry} field (a whole entry's phrasings and answer as one text) is analysed like {@code bigrams}.
+ * The {@code entry} field (a whole entry's phrasings and answer as one text) is analysed like {@code bigrams}, the
+ * {@code topic} field (the phrasings of every entry sharing a tag) like {@code words}.
  * The bigram field is what makes a question match when smartcn segments the query and the FAQ differently
  * (快递到哪了 → 快/递/到/哪/了, but 快递 is a bigram either way).
  *
@@ -29,6 +30,7 @@ final class FaqAnalyzers {
     static final String WORDS = "words";
     static final String BIGRAMS = "bigrams";
     static final String ENTRY = "entry";
+    static final String TOPIC = "topic";
     private static final int ALL_SCRIPTS = CJKBigramFilter.HAN | CJKBigramFilter.HIRAGANA
             | CJKBigramFilter.KATAKANA | CJKBigramFilter.HANGUL;
 
@@ -63,6 +65,6 @@ final class FaqAnalyzers {
     }
 
     Analyzer forField(String field) {
-        return WORDS.equals(field) ? words : bigrams;
+        return WORDS.equals(field) || TOPIC.equals(field) ? words : bigrams;
     }
 }

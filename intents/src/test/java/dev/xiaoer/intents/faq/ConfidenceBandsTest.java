@@ -15,6 +15,40 @@ class ConfidenceBandsTest {
         return new Ranked(new FaqEntry(id, "q-" + id, List.of(), "a-" + id, List.of()), similarity);
     }
 
+    private static Ranked ranked(String id, double similarity, double exactness) {
+        return new Ranked(new FaqEntry(id, "q-" + id, List.of(), "a-" + id, List.of()), similarity, exactness);
+    }
+
+    @Test
+    void anFaqQuestionTypedAsWrittenIsAnsweredDespiteALongerQuestionThatContainsIt() {
+        // Similarity alone is a near-tie (0.9 − 0.5 × 0.85 = 0.475); the exact phrasing settles it.
+        FaqMatch m = BANDS.decide(List.of(ranked("a", 0.9, 1.0), ranked("b", 0.85, 0.7)));
+        assertEquals(FaqMatch.Band.ANSWER, m.band());
+        assertEquals(0.65, m.confidence(), 1e-9);
+    }
+
+    @Test
+    void exactnessBelowTheBarDoesNotRaiseConfidence() {
+        FaqMatch m = BANDS.decide(List.of(ranked("a", 0.9, 0.85), ranked("b", 0.85, 0.1)));
+        assertEquals(FaqMatch.Band.SUGGEST, m.band());
+        assertEquals(0.475, m.confidence(), 1e-9);
+    }
+
+    @Test
+    void twoEntriesWithTheSamePhrasingAreNotAnsweredOnExactness() {
+        FaqMatch m = BANDS.decide(List.of(ranked("a", 1.0, 1.0), ranked("b", 1.0, 1.0)));
+        assertEquals(FaqMatch.Band.SUGGEST, m.band());
+        assertEquals(0.5, m.confidence(), 1e-9);
+        assertEquals(List.of("a", "b"), m.shown().stream().map(s -> s.entry().id()).toList());
+    }
+
+    @Test
+    void aNearTieIsSuggestedEvenWhenALowAnswerThresholdIsReached() {
+        ConfidenceBands low = new ConfidenceBands(0.4, 0.25);
+        assertEquals(FaqMatch.Band.SUGGEST, low.decide(List.of(ranked("a", 0.92), ranked("b", 0.9))).band());
+        assertEquals(FaqMatch.Band.ANSWER, low.decide(List.of(ranked("a", 0.92), ranked("b", 0.8))).band());
+    }
+
     @Test
     void aClearBestIsAnswered() {
         FaqMatch m = BANDS.decide(List.of(ranked("a", 0.9), ranked("b", 0.2)));
