@@ -127,6 +127,8 @@ public final class GatewayMain {
                 .faq(faq)
                 .synonyms(i.synonyms())
                 .rules(i.rules())
+                .answerThreshold(i.answerThreshold())
+                .suggestThreshold(i.suggestThreshold())
                 .unknownsBeforeOffer(i.unknownsBeforeOffer())
                 .build();
     }

@@ -13,6 +13,7 @@ import dev.xiaoer.intents.IntentFileException;
 import dev.xiaoer.intents.routing.Rule;
 import dev.xiaoer.intents.routing.RoutingRules;
 import dev.xiaoer.intents.routing.RulesFile;
+import dev.xiaoer.intents.faq.ConfidenceBands;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -307,8 +308,36 @@ final class ConfigLoader {
     }
 
     private GatewayConfig.Intents intents() throws ConfigException {
+        double answer = confidence("intents.answerThreshold");
+        double suggest = confidence("intents.suggestThreshold");
+        double answerInForce = Double.isNaN(answer) ? ConfidenceBands.DEFAULT_ANSWER : answer;
+        if (!Double.isNaN(suggest) && suggest > answerInForce) {
+            throw error("intents.suggestThreshold", suggest + " is above the answer threshold " + answerInForce
+                    + " (suggestions are for confidences below an answer: lower it or raise"
+                    + " intents.answerThreshold)");
+        }
+        if (Double.isNaN(suggest) && ConfidenceBands.DEFAULT_SUGGEST > answerInForce) {
+            suggest = answerInForce; // an answer threshold set very low leaves no room for suggestions
+        }
         return new GatewayConfig.Intents(intentsFile("intents.faq"), intentsFile("intents.synonyms"),
-                intentsFile("intents.rules"), integer("intents.unknownsBeforeOffer", 0, 100));
+                intentsFile("intents.rules"), answer, suggest, integer("intents.unknownsBeforeOffer", 0, 100));
+    }
+
+    /** A confidence in [0, 1], or NaN when the key is empty (the engine's measured default). */
+    private double confidence(String key) throws ConfigException {
+        JsonNode n = value(key);
+        if (n.isNull() || (n.isTextual() && n.asText().isBlank())) {
+            return Double.NaN;
+        }
+        if (!n.isNumber()) {
+            throw error(key, "'" + n.asText() + "' is not a number (write a confidence from 0 to 1, e.g. 0.5,"
+                    + " or leave it empty for the measured default)");
+        }
+        double v = n.doubleValue();
+        if (!(v >= 0 && v <= 1)) {
+            throw error(key, v + " is out of range (write a confidence from 0 to 1, e.g. 0.5)");
+        }
+        return v;
     }
 
     private Path intentsFile(String key) throws ConfigException {

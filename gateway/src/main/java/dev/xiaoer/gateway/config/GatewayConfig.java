@@ -164,8 +164,17 @@ public record GatewayConfig(String source, Server server, Path dataDir, Intents 
         }
     }
 
-    /** The bot's files (null = embedded) and its conversation policy. */
-    public record Intents(Path faq, Path synonyms, Path rules, int unknownsBeforeOffer) {
+    /**
+     * The bot's files (null = embedded), its confidence thresholds (NaN = the engine's measured defaults) and its
+     * conversation policy.
+     */
+    public record Intents(Path faq, Path synonyms, Path rules, double answerThreshold, double suggestThreshold,
+                          int unknownsBeforeOffer) {
+
+        /** Files and policy with the engine's default thresholds. */
+        public Intents(Path faq, Path synonyms, Path rules, int unknownsBeforeOffer) {
+            this(faq, synonyms, rules, Double.NaN, Double.NaN, unknownsBeforeOffer);
+        }
     }
 
     /** What one client may send, and how fast. */

@@ -140,6 +140,28 @@ class GatewayConfigTest {
     }
 
     @Test
+    void confidenceThresholdsAreOptionalNumbersFromZeroToOneInOrder() throws IOException, ConfigException {
+        GatewayConfig defaults = GatewayConfig.load(write("intents:\n  unknownsBeforeOffer: 3\n"));
+        assertTrue(Double.isNaN(defaults.intents().answerThreshold()), "empty = the engine's measured default");
+
+        GatewayConfig surer = GatewayConfig.load(write("intents:\n  answerThreshold: 0.5\n  suggestThreshold: 0.3\n"));
+        assertEquals(0.5, surer.intents().answerThreshold());
+        assertEquals(0.3, surer.intents().suggestThreshold());
+
+        ConfigException word = refused("intents:\n  answerThreshold: high\n");
+        assertEquals(2, word.line());
+        assertEquals("intents.answerThreshold", word.key());
+        assertTrue(word.getMessage().contains("is not a number"), word.getMessage());
+        ConfigException percent = refused("intents:\n  answerThreshold: 50\n");
+        assertTrue(percent.getMessage().contains("out of range (write a confidence from 0 to 1"), percent.getMessage());
+        ConfigException order = refused("intents:\n  answerThreshold: 0.3\n  suggestThreshold: 0.35\n");
+        assertEquals(3, order.line());
+        assertTrue(order.getMessage().contains("above the answer threshold 0.3"), order.getMessage());
+        ConfigException belowDefault = refused("intents:\n  suggestThreshold: 0.9\n");
+        assertTrue(belowDefault.getMessage().contains("above the answer threshold"), belowDefault.getMessage());
+    }
+
+    @Test
     void businessHoursMistakesAreCaught() throws IOException {
         ConfigException zone = refused("businessHours:\n  timeZone: Mars/Olympus\n");
         assertEquals(2, zone.line());
