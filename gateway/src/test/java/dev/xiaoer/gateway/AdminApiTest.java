@@ -369,7 +369,8 @@ class AdminApiTest {
         assertEquals(403, shop.http.get("/metrics", "not-the-token").statusCode());
         HttpResponse<String> ok = shop.http.get("/metrics", AdminGateway.TOKEN);
         assertEquals(200, ok.statusCode());
-        assertEquals(1, new Scrape(ok.body()).value("xiaoer_auth_failures_total", "api", "metrics"));
+        assertEquals(2, new Scrape(ok.body()).value("xiaoer_auth_failures_total", "api", "metrics"),
+                "the missing token and the wrong one");
         shop.close();
         shop = AdminGateway.start(AdminGateway.config(dir.resolve("data"), null, null)
                 .withMetrics(new GatewayConfig.Metrics(GatewayConfig.MetricsAccess.OFF)));
