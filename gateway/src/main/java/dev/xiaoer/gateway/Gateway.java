@@ -5,6 +5,7 @@ import dev.xiaoer.gateway.config.GatewayConfig;
 import dev.xiaoer.gateway.queue.InMemoryWaitingLines;
 import dev.xiaoer.gateway.queue.WaitingLines;
 import dev.xiaoer.gateway.store.ConversationStore;
+import dev.xiaoer.gateway.store.RetentionSweeper;
 import dev.xiaoer.gateway.web.GatewayInitializer;
 import dev.xiaoer.intents.IntentEngine;
 import io.netty.bootstrap.ServerBootstrap;
@@ -48,6 +49,7 @@ public final class Gateway implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService housekeeping;
+    private final RetentionSweeper retention;
     private final GatewayInitializer initializer;
     private final Channel server;
     private final boolean tls;
@@ -91,6 +93,9 @@ public final class Gateway implements AutoCloseable {
             conversations.close();
             throw e;
         }
+        this.retention = new RetentionSweeper(store, Duration.ofDays(config.retention().days()), Duration.ofHours(1),
+                b.clock);
+        retention.start();
         long every = HOUSEKEEPING_EVERY.toMillis();
         housekeeping.scheduleWithFixedDelay(conversations::closeIdle, every, every, TimeUnit.MILLISECONDS);
         LOG.info("listening on {} ({} conversations restored)", url(), restored);
@@ -202,6 +207,7 @@ public final class Gateway implements AutoCloseable {
         try {
             server.close().awaitUninterruptibly();
             housekeeping.shutdownNow();
+            retention.close();
             conversations.drain(grace);
             initializer.closeAll(Math.max(1000, grace.toMillis() / 2));
             conversations.close();

@@ -3,7 +3,8 @@ package dev.xiaoer.gateway;
 import dev.xiaoer.gateway.config.ConfigException;
 import dev.xiaoer.gateway.config.GatewayConfig;
 import dev.xiaoer.gateway.store.ConversationStore;
-import dev.xiaoer.gateway.store.InMemoryConversationStore;
+import dev.xiaoer.gateway.store.SqliteConversationStore;
+import dev.xiaoer.gateway.store.StoreOpenException;
 import dev.xiaoer.intents.IntentEngine;
 import dev.xiaoer.intents.IntentFileException;
 
@@ -79,7 +80,13 @@ public final class GatewayMain {
             System.err.println("xiaoer gateway: the FAQ engine cannot start: " + e);
             return 1;
         }
-        ConversationStore store = openStore(config);
+        ConversationStore store;
+        try {
+            store = openStore(config);
+        } catch (StoreOpenException e) {
+            System.err.println("xiaoer gateway: " + e.getMessage());
+            return 1;
+        }
         Gateway gateway;
         try {
             gateway = Gateway.builder(config).store(store).intents(engine).start();
@@ -105,11 +112,8 @@ public final class GatewayMain {
                 .build();
     }
 
-    /**
-     * The one place the store is chosen from the config. Until the SQLite store (issue 5) is wired here as
-     * {@code SqliteConversationStore.open(config.dataDir(), …)}, conversations are kept in memory only.
-     */
+    /** The one place the store is chosen: SQLite under the data folder ({@code ./data} by default). */
     static ConversationStore openStore(GatewayConfig config) {
-        return new InMemoryConversationStore();
+        return SqliteConversationStore.open(config.dataDir());
     }
 }
