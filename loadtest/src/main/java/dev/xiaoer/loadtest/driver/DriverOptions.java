@@ -23,10 +23,11 @@ import java.util.Locale;
  * @param pingSeconds in idle mode, how often each connection pings
  * @param connectRate new connections per second while ramping up; 0 for as fast as the server takes them
  * @param summary     a file to write the results to as {@code key=value} lines, or null
+ * @param serverPid   the server's process id, to read its CPU time over the measured seconds; 0 for none
  */
 public record DriverOptions(URI url, Target target, Mode mode, int connections, int inFlight, double rate,
                             int warmup, int duration, Mix mix, double neverSeen, double zipf, int threads,
-                            int pingSeconds, int connectRate, Path summary) {
+                            int pingSeconds, int connectRate, Path summary, long serverPid) {
 
     /** The server's protocol. */
     public enum Target { GATEWAY, ECHO }
@@ -53,7 +54,8 @@ public record DriverOptions(URI url, Target target, Mode mode, int connections, 
               --threads T               driver event-loop threads; 0 = one per usable core (default 0)
               --ping-interval S         seconds between pings of one connection in idle mode (default 30)
               --connect-rate R          new connections per second while ramping; 0 = unpaced (default 0)
-              --summary FILE            also write the results as key=value lines""";
+              --summary FILE            also write the results as key=value lines
+              --server-pid PID          the server's process (same machine): report its CPU while measured""";
 
     /** Reads the command line. */
     public static DriverOptions parse(String... args) {
@@ -72,6 +74,7 @@ public record DriverOptions(URI url, Target target, Mode mode, int connections, 
         int ping = 30;
         int connectRate = 0;
         Path summary = null;
+        long serverPid = 0;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
@@ -94,6 +97,7 @@ public record DriverOptions(URI url, Target target, Mode mode, int connections, 
                 case "--ping-interval" -> ping = whole(name, v, 1, 3600);
                 case "--connect-rate" -> connectRate = whole(name, v, 0, 1_000_000);
                 case "--summary" -> summary = Path.of(v);
+                case "--server-pid" -> serverPid = whole(name, v, 1, Integer.MAX_VALUE);
                 default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
             }
         }
@@ -101,7 +105,7 @@ public record DriverOptions(URI url, Target target, Mode mode, int connections, 
             throw new IllegalArgumentException("--url is required\n" + USAGE);
         }
         return new DriverOptions(url, target, mode, connections, inFlight, rate, warmup, duration, mix, neverSeen,
-                zipf, threads, ping, connectRate, summary);
+                zipf, threads, ping, connectRate, summary, serverPid);
     }
 
     private static URI url(String v) {

@@ -16,7 +16,8 @@ import java.util.Map;
  * over the whole run. Latency histograms hold microseconds.
  */
 public record DriverResult(DriverOptions options, String mix, int threads, double rampSeconds, Histogram replies,
-                           Histogram acks, double seconds, double cpuSeconds, Map<String, Long> errors, long wrong,
+                           Histogram acks, double seconds, double cpuSeconds, double serverCpuSeconds,
+                           Map<String, Long> errors, long wrong,
                            long unanswered, long unexpectedCloses, long connectFailures, long badFrames,
                            int connected, int openAtEnd, List<String> examples) {
 
@@ -72,6 +73,11 @@ public record DriverResult(DriverOptions options, String mix, int threads, doubl
         }
         b.append(String.format(Locale.ROOT, "  driver CPU  %.1f s while measured (%.0f%% of one core)%n", cpuSeconds,
                 100 * cpuSeconds / seconds));
+        if (!Double.isNaN(serverCpuSeconds)) {
+            b.append(String.format(Locale.ROOT, "  server CPU  %.1f s while measured (%.0f%% of one core), %.1f µs per %s%n",
+                    serverCpuSeconds, 100 * serverCpuSeconds / seconds,
+                    1e6 * serverCpuSeconds / Math.max(1, replies.getTotalCount()), idle ? "pong" : "answer"));
+        }
         b.append(clean() ? "  result      OK" : "  result      FAILED (see problems)");
         return b.toString();
     }
@@ -109,6 +115,8 @@ public record DriverResult(DriverOptions options, String mix, int threads, doubl
         m.put("unanswered", Long.toString(unanswered));
         m.put("connected", Integer.toString(connected));
         m.put("generatorCpuSeconds", String.format(Locale.ROOT, "%.1f", cpuSeconds));
+        m.put("serverCpuSeconds", Double.isNaN(serverCpuSeconds) ? "-"
+                : String.format(Locale.ROOT, "%.1f", serverCpuSeconds));
         m.put("result", clean() ? "OK" : "FAILED");
         return m;
     }

@@ -113,9 +113,10 @@ public final class LeanDriver {
                 Thread.sleep(20);
             }
             return new DriverResult(o, run.describeMix(), threads, rampSeconds, measured.replies, measured.acks,
-                    measured.seconds, measured.cpuSeconds, run.tally.errors(), run.tally.wrong.sum(), unanswered,
-                    run.tally.unexpectedCloses.sum(), run.tally.connectFailures.sum(), run.tally.badFrames.sum(),
-                    run.tally.ready.get(), openAtEnd, examples());
+                    measured.seconds, measured.cpuSeconds, measured.serverCpuSeconds, run.tally.errors(),
+                    run.tally.wrong.sum(), unanswered, run.tally.unexpectedCloses.sum(),
+                    run.tally.connectFailures.sum(), run.tally.badFrames.sum(), run.tally.ready.get(), openAtEnd,
+                    examples());
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
@@ -196,7 +197,8 @@ public final class LeanDriver {
         }
     }
 
-    private record Measured(Histogram replies, Histogram acks, double seconds, double cpuSeconds) {
+    private record Measured(Histogram replies, Histogram acks, double seconds, double cpuSeconds,
+                            double serverCpuSeconds) {
     }
 
     /** Warm-up, then the measured seconds, one progress line a second; phases change on the tick. */
@@ -210,6 +212,7 @@ public final class LeanDriver {
         long start = System.nanoTime();
         long measureFrom = start;
         double cpuFrom = processCpuSeconds();
+        double serverCpuFrom = ProcessCpu.seconds(o.serverPid());
         int total = o.warmup() + o.duration();
         // Throw away whatever was recorded before the start.
         run.tally.replies.getIntervalHistogram();
@@ -229,6 +232,7 @@ public final class LeanDriver {
             if (second == o.warmup()) {
                 measureFrom = System.nanoTime();
                 cpuFrom = processCpuSeconds();
+                serverCpuFrom = ProcessCpu.seconds(o.serverPid());
             }
             progress.printf("[%4ds] %-7s open %6d  answers/s %7d  p50 %7.2f ms  p99 %7.2f ms  errors %d  wrong %d%n",
                     second, measuring ? "measure" : "warm-up", run.tally.open.get(), interval.getTotalCount(),
@@ -236,7 +240,8 @@ public final class LeanDriver {
                     run.tally.errorCount(), run.tally.wrong.sum());
         }
         double seconds = (System.nanoTime() - measureFrom) / 1e9;
-        return new Measured(replies, acks, seconds, processCpuSeconds() - cpuFrom);
+        return new Measured(replies, acks, seconds, processCpuSeconds() - cpuFrom,
+                ProcessCpu.seconds(o.serverPid()) - serverCpuFrom);
     }
 
     private static double processCpuSeconds() {

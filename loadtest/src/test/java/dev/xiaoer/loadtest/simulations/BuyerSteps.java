@@ -41,8 +41,17 @@ final class BuyerSteps {
         return http.wsBaseUrl(Knobs.url()).disableWarmUp().wsUnmatchedInboundMessageBufferSize(256);
     }
 
-    /** Connects and says hello; keeps the {@code session} and {@code token} of the welcome. */
+    /**
+     * Connects and says hello; keeps the {@code session} and {@code token} of the welcome. Against the echo
+     * server, the hello itself comes back.
+     */
     static ChainBuilder arrive() {
+        if (Knobs.echo()) {
+            return exec(
+                    ws("connect").connect(CHAT),
+                    ws("hello").sendText("{\"type\":\"hello\"}").await(PATIENCE).on(
+                            ws.checkTextMessage("welcome").matching(jsonPath("$.type").is("hello"))));
+        }
         return exec(
                 ws("connect").connect(CHAT),
                 ws("hello").sendText("{\"type\":\"hello\"}").await(PATIENCE).on(
@@ -56,8 +65,16 @@ final class BuyerSteps {
      * {@code m<n>} and checks that the ack names it and that the bot's reply is the one expected.
      */
     static ChainBuilder askFedQuestion() {
-        return exec(session -> session.set("messageId", "m" + (session.getInt("asked") + 1))
-                        .set("asked", session.getInt("asked") + 1))
+        ChainBuilder numbered = exec(session -> session.set("messageId", "m" + (session.getInt("asked") + 1))
+                .set("asked", session.getInt("asked") + 1));
+        if (Knobs.echo()) {
+            // The same frame, the same wait; the echo of the message stands for the bot's reply.
+            return numbered.exec(ws("message").sendText(session -> message(session.getString("messageId"),
+                    session.getString("text"))).await(PATIENCE).on(
+                    ws.checkTextMessage("reply")
+                            .matching(jsonPath("$.type").is("message"), jsonPath("$.id").isEL("#{messageId}"))));
+        }
+        return numbered
                 .exec(ws("message").sendText(session -> message(session.getString("messageId"),
                         session.getString("text"))).await(PATIENCE).on(
                         ws.checkTextMessage("ack").matching(jsonPath("$.type").is("ack"))
@@ -65,6 +82,12 @@ final class BuyerSteps {
                         ws.checkTextMessage("reply")
                                 .matching(jsonPath("$.type").is("reply"), jsonPath("$.from").is("bot"))
                                 .check(bodyString().validate("the expected answer", BuyerSteps::expectedReply))));
+    }
+
+    /** A ping and its answer: the gateway's pong, or the echo server's ping sent back. */
+    static ChainBuilder ping() {
+        return exec(ws("ping").sendText("{\"type\":\"ping\"}").await(PATIENCE).on(
+                ws.checkTextMessage("pong").matching(jsonPath("$.type").is(Knobs.echo() ? "ping" : "pong"))));
     }
 
     /** Starts the message counter of a fresh user. */

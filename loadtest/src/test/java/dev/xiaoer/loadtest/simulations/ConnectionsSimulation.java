@@ -8,7 +8,6 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import static io.gatling.javaapi.core.CoreDsl.during;
 import static io.gatling.javaapi.core.CoreDsl.global;
-import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -20,7 +19,7 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
  * {@code duration} seconds. It ramps to {@code users} connections; run.sh reads the gateway's heap and connection
  * count while they are all open, for connections per GiB of heap. Every pong is checked.
  *
- * <p>Properties: {@code url}, {@code users} (200), {@code ramp} (10 s), {@code duration} (30 s),
+ * <p>Properties: {@code url}, {@code target}, {@code users} (200), {@code ramp} (10 s), {@code duration} (30 s),
  * {@code pingEvery} (20 s; keep it under the gateway's {@code limits.idleTimeoutSeconds}).
  */
 public class ConnectionsSimulation extends Simulation {
@@ -35,8 +34,7 @@ public class ConnectionsSimulation extends Simulation {
             .exec(during(duration).on(
                     pause(session -> Duration.ofMillis(
                             pingEveryMillis / 2 + ThreadLocalRandom.current().nextLong(pingEveryMillis + 1))),
-                    ws("ping").sendText("{\"type\":\"ping\"}").await(BuyerSteps.PATIENCE).on(
-                            ws.checkTextMessage("pong").matching(jsonPath("$.type").is("pong")))))
+                    BuyerSteps.ping()))
             .exec(ws("close").close());
 
     {

@@ -19,7 +19,9 @@ import static io.gatling.javaapi.http.HttpDsl.ws;
  * {@code think} ms. Every reply is checked: a known question must get the band and FAQ entry the engine gives it,
  * a never-seen one any answer of the bot's own. The run fails if any check fails.
  *
- * <p>Properties: {@code url}, {@code users} (20), {@code ramp} (5 s), {@code duration} (30 s), {@code think}
+ * <p>Against the echo server ({@code -Dtarget=echo}) the same frames go out and each must come back.
+ *
+ * <p>Properties: {@code url}, {@code target}, {@code users} (20), {@code ramp} (5 s), {@code duration} (30 s), {@code think}
  * (3000 ms), {@code neverSeen} (0.2), {@code zipf} (1.0).
  */
 public class FaqChatSimulation extends Simulation {

@@ -13,6 +13,8 @@ import java.time.Duration;
  *   <li>{@code ramp}: seconds over which the users arrive</li>
  *   <li>{@code duration}: seconds each user keeps going once arrived</li>
  *   <li>{@code think}: milliseconds a buyer takes between two messages, on average (drawn from ½× to 1½×)</li>
+ *   <li>{@code target}: {@code gateway}, or {@code echo} for the bare echo server (which sends every frame back:
+ *   the simulations that support it then expect their own frames instead of the gateway's answers)</li>
  * </ul>
  * Each simulation names the few properties of its own in its Javadoc.
  */
@@ -36,6 +38,23 @@ final class Knobs {
             url = url.substring(0, url.length() - 1);
         }
         return url;
+    }
+
+    /** Whether the server under test is the echo baseline rather than the gateway. */
+    static boolean echo() {
+        String t = text("target", "gateway");
+        if (!t.equals("gateway") && !t.equals("echo")) {
+            throw new IllegalArgumentException("-Dtarget must be gateway or echo, was '" + t + "'");
+        }
+        return t.equals("echo");
+    }
+
+    /** Refuses the echo server for a simulation that needs the gateway's conversations. */
+    static void gatewayOnly(String simulation) {
+        if (echo()) {
+            throw new IllegalArgumentException(simulation + " needs the gateway (conversations, seqs, agents); "
+                    + "the echo server only sends frames back");
+        }
     }
 
     static int users(int byDefault) {

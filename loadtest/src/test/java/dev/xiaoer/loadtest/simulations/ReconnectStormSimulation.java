@@ -89,6 +89,7 @@ public class ReconnectStormSimulation extends Simulation {
             .exec(ws("close").close());
 
     {
+        Knobs.gatewayOnly("ReconnectStormSimulation");
         STORM_AT.set(0);
         setUp(storm.injectOpen(rampUsers(users).during(ramp)))
                 .protocols(BuyerSteps.protocol())
