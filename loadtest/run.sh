@@ -37,6 +37,7 @@ usage: loadtest/run.sh [options] [-Dname=value ...]
   --server-cpu LIST         taskset cores of the server (default 0; "none" = no pinning)
   --load-cpu LIST           taskset cores of the load generator (default 1; "none" = no pinning)
   --config FILE             the gateway's config (default loadtest/gateway-loadtest.yaml)
+  --gateway-jar FILE        another build of the gateway, to compare (default gateway/target/xiaoer-gateway.jar)
   --gc G1|Parallel|Serial   the server's collector (default G1)
   --jfr                     record a JFR profile of the server (server.jfr in the run folder)
   --heap-probe S            force a GC and read the server's live heap S seconds into the load (default: at the
@@ -49,7 +50,7 @@ EOF
 
 driver=gatling target=gateway sim=FaqChat users=100 ramp=10 duration=30 think=3000 warmup=10 inflight=1 rate=0
 mix=zipf neverseen=0.2 mode=chat ping="" heap=1g loadheap=2g servercpu=0 loadcpu=1
-config="$here/gateway-loadtest.yaml" gc=G1 jfr=false probe="" label="" build=false
+config="$here/gateway-loadtest.yaml" gateway_jar="$root/gateway/target/xiaoer-gateway.jar" gc=G1 jfr=false probe="" label="" build=false
 gatling_props=()
 command_line="loadtest/run.sh $*"
 
@@ -74,6 +75,7 @@ while [ $# -gt 0 ]; do
     --server-cpu) servercpu="$2"; shift 2 ;;
     --load-cpu) loadcpu="$2"; shift 2 ;;
     --config) config="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
+    --gateway-jar) gateway_jar="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
     --gc) gc="$2"; shift 2 ;;
     --jfr) jfr=true; shift ;;
     --heap-probe) probe="$2"; shift 2 ;;
@@ -95,6 +97,8 @@ case "$sim" in FaqChat|Handoff|ReconnectStorm|Connections) ;;
   *) fail "--sim must be FaqChat, Handoff, ReconnectStorm or Connections, was '$sim'" ;; esac
 case "$gc" in G1|Parallel|Serial) ;; *) fail "--gc must be G1, Parallel or Serial, was '$gc'" ;; esac
 [ -f "$config" ] || fail "no gateway config at $config"
+[ "$target" = echo ] || [ -f "$gateway_jar" ] || [ "$gateway_jar" = "$root/gateway/target/xiaoer-gateway.jar" ] \
+  || fail "no gateway jar at $gateway_jar"
 [[ "$heap" =~ ^[0-9]+[mMgG]$ ]] || fail "--heap must look like 512m or 2g, was '$heap'"
 [[ "$loadheap" =~ ^[0-9]+[mMgG]$ ]] || fail "--load-heap must look like 512m or 2g, was '$loadheap'"
 
@@ -104,10 +108,9 @@ java_home="$(dirname "$(dirname "$(readlink -f "$java_bin")")")"
 jcmd_bin="$java_home/bin/jcmd"
 
 # ---- build what is missing ----
-gateway_jar="$root/gateway/target/xiaoer-gateway.jar"
 classpath_file="$here/target/loadtest.classpath"
 questions="$here/target/classes/dev/xiaoer/loadtest/questions/shop-questions.jsonl"
-if $build || [ ! -f "$gateway_jar" ] || [ ! -f "$classpath_file" ] || [ ! -f "$questions" ] \
+if $build || [ ! -f "$root/gateway/target/xiaoer-gateway.jar" ] || [ ! -f "$classpath_file" ] || [ ! -f "$questions" ] \
     || [ ! -d "$here/target/test-classes/dev/xiaoer/loadtest/simulations" ]; then
   echo "run.sh: building the gateway and the load tests (mvn -B -q -DskipTests -pl loadtest -am package)"
   (cd "$root" && mvn -B -q -DskipTests -pl loadtest -am package) || fail "the build failed"
@@ -143,12 +146,18 @@ read -r -a load_pin <<< "$(pinned "$loadcpu")"
 ticks() { # CPU seconds (user + system) of a live process
   awk '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
+thread_cpu() { # CPU seconds per thread group of a live process ("xiaoer-io-3-1" counts as "xiaoer-io")
+  for t in /proc/"$1"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null)"
+  done | awk -F'\t' '{ n = $1; sub(/[-#]?[0-9]+(-[0-9]+)*$/, "", n); if (n == "") n = "?"; cpu[n] += $2 }
+                     END { for (n in cpu) printf "%s\t%.2f\n", n, cpu[n] / 100 }' | sort
+}
 rss_peak_mib() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-server_pid="" load_pid="" probe_pid=""
+server_pid="" load_pid="" probe_pid="" threads_pid=""
 cleanup() {
   trap - EXIT INT TERM
-  for p in $probe_pid $load_pid; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in $probe_pid $threads_pid $load_pid; do kill -TERM "$p" 2>/dev/null || true; done
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null || true
     for _ in $(seq 1 150); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
@@ -238,6 +247,17 @@ if [ -n "$probe" ]; then
   probe_pid=$!
 fi
 
+# Per-thread CPU of the server from when the load is warm (after the lean driver's warm-up, or Gatling's ramp)
+# to its end: which of the server's threads the load kept busy.
+( for _ in $(seq 1 $(( load_seconds * 10 ))); do
+    grep -q -E '^ramp: .* ready in|^Simulation .* started' "$run/load.log" 2>/dev/null && break
+    sleep 0.1
+  done
+  if [ "$driver" = lean ]; then sleep "$warmup"; else sleep "$ramp"; fi
+  thread_cpu "$server_pid" > "$run/threads-warm.tsv"
+) &
+threads_pid=$!
+
 # Sample the load generator's CPU while it runs (its /proc entry goes with it).
 load_java=""
 load_cpu_seconds=0
@@ -253,6 +273,8 @@ wait "$load_pid" || load_exit=$?
 load_pid=""
 ended_at="$(date +%s.%N)"
 server_cpu_after="$(ticks "$server_pid")"
+kill "$threads_pid" 2>/dev/null || true
+thread_cpu "$server_pid" > "$run/threads-end.tsv"
 rss="$(rss_peak_mib "$server_pid")"
 if [ -n "$probe_pid" ]; then wait "$probe_pid" 2>/dev/null || true; probe_pid=""; fi
 

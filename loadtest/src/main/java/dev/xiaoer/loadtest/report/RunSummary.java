@@ -42,10 +42,11 @@ public final class RunSummary {
         RunSummary s = new RunSummary(folder, properties(folder.resolve("run.properties")));
         s.build();
         Files.writeString(folder.resolve("summary.txt"), s.text, StandardCharsets.UTF_8);
-        Properties out = new Properties();
-        out.putAll(s.row);
+        // Plain key=value lines (no escaping), for run-all.sh to read with sed.
         try (Writer w = Files.newBufferedWriter(folder.resolve("summary.properties"), StandardCharsets.UTF_8)) {
-            out.store(w, "one row of the results table");
+            for (Map.Entry<String, String> e : s.row.entrySet()) {
+                w.write(e.getKey() + "=" + e.getValue().replace('\n', ' ') + "\n");
+            }
         }
         System.out.print(s.text);
     }
@@ -117,8 +118,9 @@ public final class RunSummary {
     }
 
     private boolean gatlingFigures() throws IOException {
-        kv("load", String.format(Locale.ROOT, "gatling %s: %s users, ramp %s s, %s s each, think %s ms%s",
-                get("sim"), get("users"), get("ramp"), get("duration"), get("think"),
+        boolean chatting = !get("sim").equals("ConnectionsSimulation");
+        kv("load", String.format(Locale.ROOT, "gatling %s: %s users, ramp %s s, %s s each%s%s", get("sim"),
+                get("users"), get("ramp"), get("duration"), chatting ? ", think " + get("think") + " ms" : "",
                 get("extra").isEmpty() ? "" : ", " + get("extra")));
         Optional<GatlingReport> report = GatlingReport.find(folder.resolve("gatling"));
         if (report.isEmpty()) {
@@ -152,7 +154,7 @@ public final class RunSummary {
         row.put("maxMs", ms(main.max()));
         row.put("errors", Long.toString(ko));
         row.put("loadCpuSeconds", get("loadCpuSeconds"));
-        row.put("what", get("sim") + " (" + main.name() + "), think " + get("think") + " ms");
+        row.put("what", get("sim") + " (" + main.name() + ")" + (chatting ? ", think " + get("think") + " ms" : ""));
         row.put("report", r.index().toString());
         kv("report", r.index().toString());
         return ko == 0;
@@ -168,6 +170,7 @@ public final class RunSummary {
                 100 * cpu / Math.max(window, 1e-9), per, lean ? " (measured seconds only)" : " (whole load)"));
         row.put("serverCpuPercent", String.format(Locale.ROOT, "%.0f", 100 * cpu / Math.max(window, 1e-9)));
         row.put("serverCpuPerRequestUs", requests > 0 ? String.format(Locale.ROOT, "%.0f", 1e6 * cpu / requests) : "-");
+        threads();
         GcLog gc = GcLog.read(folder.resolve("gc.log"));
         double atStart = gc.forcedAfterMib().isEmpty() ? Double.NaN : gc.forcedAfterMib().get(0);
         kv("heap", String.format(Locale.ROOT, "peak %.0f MiB in use (of %.0f); live %.0f MiB at start, %.0f MiB after "
@@ -190,6 +193,50 @@ public final class RunSummary {
             row.put("liveHeapMib", String.format(Locale.ROOT, "%.0f", live));
             row.put("kibPerConnection", String.format(Locale.ROOT, "%.1f", perConnectionKib));
         }
+    }
+
+    /** Which of the server's threads the warm load kept busy: CPU seconds per thread group, largest first. */
+    private void threads() throws IOException {
+        Map<String, Double> warm = threadCpu(folder.resolve("threads-warm.tsv"));
+        Map<String, Double> end = threadCpu(folder.resolve("threads-end.tsv"));
+        if (warm.isEmpty() || end.isEmpty()) {
+            return;
+        }
+        Map<String, Double> used = new LinkedHashMap<>();
+        double total = 0;
+        for (Map.Entry<String, Double> e : end.entrySet()) {
+            double d = e.getValue() - warm.getOrDefault(e.getKey(), 0.0);
+            if (d > 0) {
+                used.put(e.getKey(), d);
+                total += d;
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        double shown = 0;
+        for (Map.Entry<String, Double> e : used.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(6).toList()) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f s (%.0f%%)", e.getKey(),
+                    e.getValue(), 100 * e.getValue() / total));
+            shown += e.getValue();
+        }
+        if (total - shown > 0.05) {
+            b.append(String.format(Locale.ROOT, ", other %.1f s", total - shown));
+        }
+        kv("threads", b + " (warm load to its end)");
+    }
+
+    private static Map<String, Double> threadCpu(Path file) throws IOException {
+        Map<String, Double> m = new LinkedHashMap<>();
+        if (!Files.exists(file)) {
+            return m;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t");
+            if (f.length == 2) {
+                m.put(f[0], number(f[1]));
+            }
+        }
+        return m;
     }
 
     // ---- helpers ----
