@@ -24,10 +24,12 @@ import java.util.Locale;
  * @param connectRate new connections per second while ramping up; 0 for as fast as the server takes them
  * @param summary     a file to write the results to as {@code key=value} lines, or null
  * @param serverPid   the server's process id, to read its CPU time over the measured seconds; 0 for none
+ * @param transport   the driver's own socket transport
  */
 public record DriverOptions(URI url, Target target, Mode mode, int connections, int inFlight, double rate,
                             int warmup, int duration, Mix mix, double neverSeen, double zipf, int threads,
-                            int pingSeconds, int connectRate, Path summary, long serverPid) {
+                            int pingSeconds, int connectRate, Path summary, long serverPid,
+                            Transport transport) {
 
     /** The server's protocol. */
     public enum Target { GATEWAY, ECHO }
@@ -37,6 +39,9 @@ public record DriverOptions(URI url, Target target, Mode mode, int connections, 
 
     /** Which questions buyers ask. */
     public enum Mix { ZIPF, UNIQUE, FIXED }
+
+    /** The driver's sockets: Linux epoll (lighter, the default where it loads), or Java NIO. */
+    public enum Transport { EPOLL, NIO }
 
     static final String USAGE = """
             usage: LeanDriver --url ws://127.0.0.1:PORT/ws/chat [options]
@@ -55,7 +60,8 @@ public record DriverOptions(URI url, Target target, Mode mode, int connections, 
               --ping-interval S         seconds between pings of one connection in idle mode (default 30)
               --connect-rate R          new connections per second while ramping; 0 = unpaced (default 0)
               --summary FILE            also write the results as key=value lines
-              --server-pid PID          the server's process (same machine): report its CPU while measured""";
+              --server-pid PID          the server's process (same machine): report its CPU while measured
+              --transport epoll|nio     the driver's sockets (default epoll where available, else nio)""";
 
     /** Reads the command line. */
     public static DriverOptions parse(String... args) {
@@ -75,6 +81,7 @@ public record DriverOptions(URI url, Target target, Mode mode, int connections, 
         int connectRate = 0;
         Path summary = null;
         long serverPid = 0;
+        Transport transport = Transport.EPOLL;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (i + 1 >= args.length) {
@@ -98,6 +105,7 @@ public record DriverOptions(URI url, Target target, Mode mode, int connections, 
                 case "--connect-rate" -> connectRate = whole(name, v, 0, 1_000_000);
                 case "--summary" -> summary = Path.of(v);
                 case "--server-pid" -> serverPid = whole(name, v, 1, Integer.MAX_VALUE);
+                case "--transport" -> transport = choice(name, v, Transport.class);
                 default -> throw new IllegalArgumentException("unknown option " + name + "\n" + USAGE);
             }
         }
@@ -105,7 +113,7 @@ public record DriverOptions(URI url, Target target, Mode mode, int connections, 
             throw new IllegalArgumentException("--url is required\n" + USAGE);
         }
         return new DriverOptions(url, target, mode, connections, inFlight, rate, warmup, duration, mix, neverSeen,
-                zipf, threads, ping, connectRate, summary, serverPid);
+                zipf, threads, ping, connectRate, summary, serverPid, transport);
     }
 
     private static URI url(String v) {

@@ -15,7 +15,7 @@ import java.util.Map;
  * What one run of the lean driver measured: throughput and latency over the measured seconds, and every problem
  * over the whole run. Latency histograms hold microseconds.
  */
-public record DriverResult(DriverOptions options, String mix, int threads, double rampSeconds, Histogram replies,
+public record DriverResult(DriverOptions options, String mix, String threads, double rampSeconds, Histogram replies,
                            Histogram acks, double seconds, double cpuSeconds, double serverCpuSeconds,
                            Map<String, Long> errors, long wrong,
                            long unanswered, long unexpectedCloses, long connectFailures, long badFrames,
@@ -49,7 +49,7 @@ public record DriverResult(DriverOptions options, String mix, int threads, doubl
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "lean driver -> %s %s%n", o.target().name().toLowerCase(Locale.ROOT),
                 o.url()));
-        b.append(String.format(Locale.ROOT, "  load        %d connections, %s, %s; %d driver threads%n",
+        b.append(String.format(Locale.ROOT, "  load        %d connections, %s, %s; driver threads: %s%n",
                 o.connections(), idle ? "idle, pinging" : o.inFlight() + " in flight each",
                 o.rate() > 0 ? String.format(Locale.ROOT, "paced at %.0f/s", o.rate())
                         : idle ? "every " + o.pingSeconds() + " s" : "closed loop", threads));

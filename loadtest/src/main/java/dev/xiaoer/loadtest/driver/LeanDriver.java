@@ -7,6 +7,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -78,13 +81,15 @@ public final class LeanDriver {
     private DriverResult drive() throws InterruptedException {
         DriverOptions o = run.options;
         int threads = o.threads() > 0 ? o.threads() : Runtime.getRuntime().availableProcessors();
+        boolean epoll = o.transport() == DriverOptions.Transport.EPOLL && Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("driver", true),
-                NioIoHandler.newFactory());
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        Class<? extends SocketChannel> channel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         List<BuyerSocket> sockets = new ArrayList<>(o.connections());
         List<Channel> channels = new ArrayList<>(o.connections());
         try {
             long rampStart = System.nanoTime();
-            connect(group, sockets, channels);
+            connect(group, channel, sockets, channels);
             double rampSeconds = (System.nanoTime() - rampStart) / 1e9;
             progress.printf("ramp: %d of %d connections ready in %.1f s (%d failed)%n", run.tally.ready.get(),
                     o.connections(), rampSeconds, run.tally.connectFailures.sum());
@@ -112,7 +117,7 @@ public final class LeanDriver {
             while (run.tally.open.get() > 0 && System.nanoTime() < closeUntil) {
                 Thread.sleep(20);
             }
-            return new DriverResult(o, run.describeMix(), threads, rampSeconds, measured.replies, measured.acks,
+            return new DriverResult(o, run.describeMix(), threads + (epoll ? " epoll" : " nio"), rampSeconds, measured.replies, measured.acks,
                     measured.seconds, measured.cpuSeconds, measured.serverCpuSeconds, run.tally.errors(),
                     run.tally.wrong.sum(), unanswered, run.tally.unexpectedCloses.sum(),
                     run.tally.connectFailures.sum(), run.tally.badFrames.sum(), run.tally.ready.get(), openAtEnd,
@@ -129,8 +134,8 @@ public final class LeanDriver {
     }
 
     /** Opens every connection and waits for its welcome, a bounded number of handshakes at a time. */
-    private void connect(EventLoopGroup group, List<BuyerSocket> sockets, List<Channel> channels)
-            throws InterruptedException {
+    private void connect(EventLoopGroup group, Class<? extends SocketChannel> channel, List<BuyerSocket> sockets,
+                         List<Channel> channels) throws InterruptedException {
         DriverOptions o = run.options;
         String host = o.url().getHost();
         int port = o.url().getPort();
@@ -140,7 +145,7 @@ public final class LeanDriver {
                 .maxFramePayloadLength(1 << 20)
                 .dropPongFrames(true)
                 .build();
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(channel)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
         Semaphore connecting = new Semaphore(CONNECTING_AT_ONCE);
