@@ -21,6 +21,15 @@ public interface IntentEngine {
     /** Decides what to do with one buyer message, given what was remembered of the conversation. */
     Turn decide(String message, DialogState state);
 
+    /**
+     * The same turn as {@link #decide}, but only when it needs no FAQ search: a rule fired, the message is small
+     * talk, or the FAQ's decision on it is cached. Cheap enough for an event loop (no tokenising, no scoring);
+     * when empty, call {@link #decide} on a worker thread. Never throws.
+     */
+    default Optional<Turn> quickDecision(String message, DialogState state) {
+        return Optional.empty();
+    }
+
     /** The answer of one FAQ entry by id, for a buyer who clicked a suggestion; empty if there is no such entry. */
     Optional<Decision.Answer> answer(String faqId);
 

@@ -68,7 +68,7 @@ final class ShopIntentEngine implements IntentEngine {
     public Turn decide(String message, DialogState state) {
         DialogState current = state == null ? DialogState.START : state;
         try {
-            return decideOrThrow(message == null ? "" : message, current);
+            return decideOrThrow(message == null ? "" : message, current, true);
         } catch (RuntimeException | StackOverflowError e) {
             // A bug must cost one buyer one "I don't know", never the conversation.
             LOG.error("deciding on a message failed; answering unknown", e);
@@ -76,7 +76,19 @@ final class ShopIntentEngine implements IntentEngine {
         }
     }
 
-    private Turn decideOrThrow(String message, DialogState state) {
+    @Override
+    public Optional<Turn> quickDecision(String message, DialogState state) {
+        try {
+            return Optional.ofNullable(decideOrThrow(message == null ? "" : message,
+                    state == null ? DialogState.START : state, false));
+        } catch (RuntimeException | StackOverflowError e) {
+            LOG.error("deciding on a message failed; leaving it to decide()", e);
+            return Optional.empty();
+        }
+    }
+
+    /** The turn; with {@code search} false, null when the FAQ would have to be searched. */
+    private Turn decideOrThrow(String message, DialogState state, boolean search) {
         RoutingRules rules = this.rules;
         NormalizedText scanned = TextNormalizer.forScan(message);
         RuleScan scan = rules.scan(scanned);
@@ -94,7 +106,11 @@ final class ShopIntentEngine implements IntentEngine {
                 return turn;
             }
         }
-        Decision decision = faqDecision(TextNormalizer.forSearch(message).text());
+        String question = TextNormalizer.forSearch(message).text();
+        Decision decision = search ? faqDecision(question) : cachedFaqDecision(question);
+        if (decision == null) {
+            return null;
+        }
         if (decision instanceof Decision.Unknown unknown) {
             int inARow = state.consecutiveUnknowns() + 1;
             boolean offer = unknownsBeforeOffer > 0 && inARow >= unknownsBeforeOffer && !state.humanOffered();
@@ -165,6 +181,15 @@ final class ShopIntentEngine implements IntentEngine {
             flags.add(new Flag(hit.rule().id(), hit.rule().name(), hit.trigger(), hit.offset()));
         }
         return flags;
+    }
+
+    /** The FAQ's decision on a normalised question if it needs no search (empty or cached), else null. */
+    private Decision cachedFaqDecision(String normalised) {
+        if (normalised.isEmpty()) {
+            return new Decision.Unknown(0, List.of(), false);
+        }
+        Cache<String, Decision> cache = faq.cache();
+        return cache == null ? null : cache.getIfPresent(normalised);
     }
 
     /** The FAQ's decision on a normalised question, from the cache of the FAQ in force when possible. */

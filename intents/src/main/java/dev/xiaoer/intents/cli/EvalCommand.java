@@ -54,11 +54,15 @@ final class EvalCommand {
 
     static int run(String[] args, PrintStream out, PrintStream err)
             throws Options.UsageException, IntentFileException, IOException {
-        Options o = Options.parse(args, 1, Set.of("--faq", "--synonyms", "--queries", "--misses",
-                "--answer-threshold", "--suggest-threshold"), Set.of("--baseline", "--sweep"));
+        Options o = Options.parse(args, 1, Set.of("--faq", "--synonyms", "--queries", "--misses", "--rules",
+                "--routing", "--answer-threshold", "--suggest-threshold"), Set.of("--baseline", "--sweep"));
+        if (o.path("--routing") != null) {
+            return RoutingEval.run(dev.xiaoer.intents.IntentEngine.builder().faq(o.path("--faq"))
+                    .synonyms(o.path("--synonyms")).rules(o.path("--rules")).build(), o.path("--routing"), out);
+        }
         Path queriesFile = o.path("--queries");
         if (queriesFile == null) {
-            throw new Options.UsageException("eval needs --queries FILE.jsonl");
+            throw new Options.UsageException("eval needs --queries FILE.jsonl (or --routing FILE.jsonl)");
         }
         Path faqFile = o.path("--faq");
         List<FaqEntry> entries = faqFile == null ? FaqFile.embedded() : FaqFile.read(faqFile);
@@ -139,11 +143,12 @@ final class EvalCommand {
 
     /** The figures of one run. */
     private record Report(int inScope, int outOfScope, int top1, double reciprocalRanks, int answered,
-                          int answeredRight, int outOfScopeAnswered, int suggested, int outOfScopeUnknown) {
+                          int answeredRight, int outOfScopeAnswered, int suggested, int suggestedRight,
+                          int outOfScopeUnknown) {
 
         static Report of(List<Outcome> outcomes, boolean baseline, double answerThreshold) {
             int inScope = 0, outOfScope = 0, top1 = 0, answered = 0, right = 0, oosAnswered = 0, suggested = 0;
-            int oosUnknown = 0;
+            int suggestedRight = 0, oosUnknown = 0;
             double rr = 0;
             for (Outcome o : outcomes) {
                 String expect = o.query.expect;
@@ -184,9 +189,15 @@ final class EvalCommand {
                     }
                 } else if (suggest) {
                     suggested++;
+                    // What the buyer is shown: the best entry and its close rivals (independent of the thresholds).
+                    FaqMatch shown = new ConfidenceBands(answerThreshold, 0).decide(o.ranking);
+                    if (shown.shown().stream().anyMatch(s -> s.entry().id().equals(expect))) {
+                        suggestedRight++;
+                    }
                 }
             }
-            return new Report(inScope, outOfScope, top1, rr, answered, right, oosAnswered, suggested, oosUnknown);
+            return new Report(inScope, outOfScope, top1, rr, answered, right, oosAnswered, suggested, suggestedRight,
+                    oosUnknown);
         }
 
         double answerRate() {
@@ -215,8 +226,8 @@ final class EvalCommand {
             out.printf(Locale.ROOT, "answer precision %.3f (%d right of %d answers, %d of them to out-of-scope "
                     + "queries)%n", answerPrecision(), answeredRight, answered + outOfScopeAnswered,
                     outOfScopeAnswered);
-            out.printf(Locale.ROOT, "suggest rate     %.3f (%d/%d in-scope queries got suggestions)%n",
-                    suggestRate(), suggested, inScope);
+            out.printf(Locale.ROOT, "suggest rate     %.3f (%d/%d in-scope queries got suggestions; the right "
+                    + "entry was among them for %d)%n", suggestRate(), suggested, inScope, suggestedRight);
             out.printf(Locale.ROOT, "unknown-recall   %s (%d/%d out-of-scope queries answered unknown)%n",
                     unknownRecallText(), outOfScopeUnknown, outOfScope);
         }

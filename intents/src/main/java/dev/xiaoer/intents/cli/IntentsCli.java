@@ -24,6 +24,10 @@ public final class IntentsCli {
             "        answer precision, unknown-recall. --baseline measures plain smartcn BM25 instead;",
             "        --sweep prints answer rate and precision for a range of answer thresholds.",
             "",
+            "  eval  --routing FILE.jsonl [--rules FILE] [--faq FILE] [--synonyms FILE]",
+            "        Runs {\"message\", \"expect\": queue-or-null, \"flag\", \"kind\"} lines through the whole",
+            "        engine and prints routing accuracy per kind, and every wrong line.",
+            "",
             "Without --faq/--synonyms/--rules the embedded shop FAQ, synonyms and default rules are used.");
 
     private IntentsCli() {

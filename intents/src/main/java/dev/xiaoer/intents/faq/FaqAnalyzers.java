@@ -4,20 +4,17 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.StopFilter;
 import org.apache.lucene.analysis.Tokenizer;
-import org.apache.lucene.analysis.charfilter.MappingCharFilter;
-import org.apache.lucene.analysis.charfilter.NormalizeCharMap;
 import org.apache.lucene.analysis.cjk.CJKBigramFilter;
 import org.apache.lucene.analysis.cn.smart.HMMChineseTokenizer;
 import org.apache.lucene.analysis.standard.StandardTokenizer;
 
-import java.io.Reader;
-
 /**
- * The two analyses of a normalised question, each a plain Lucene chain:
+ * The analyses of a normalised question: first synonyms and filler phrases are rewritten ({@link TextRewriter}),
+ * then each field is a plain Lucene chain:
  * <ul>
- *   <li>{@code words}: synonyms and filler phrases mapped ({@link MappingCharFilter}) → smartcn words
- *       ({@link HMMChineseTokenizer}) → filler and punctuation dropped ({@link StopFilter});</li>
- *   <li>{@code bigrams}: the same mapping → one token per Han character ({@link StandardTokenizer}) → particles
+ *   <li>{@code words}: smartcn words ({@link HMMChineseTokenizer}) → filler and punctuation dropped
+ *       ({@link StopFilter});</li>
+ *   <li>{@code bigrams}: one token per Han character ({@link StandardTokenizer}) → particles
  *       dropped → overlapping character bigrams plus the characters themselves ({@link CJKBigramFilter} with
  *       unigrams; no bigram spans a dropped particle or a boundary).</li>
  * </ul>
@@ -35,19 +32,15 @@ final class FaqAnalyzers {
     private static final int ALL_SCRIPTS = CJKBigramFilter.HAN | CJKBigramFilter.HIRAGANA
             | CJKBigramFilter.KATAKANA | CJKBigramFilter.HANGUL;
 
+    final TextRewriter rewriter;
     final Analyzer words;
     final Analyzer bigrams;
 
     FaqAnalyzers(Synonyms synonyms) {
-        NormalizeCharMap map = synonyms.charMap(ChatFiller.PHRASES);
+        this.rewriter = synonyms.rewriter(ChatFiller.PHRASES);
         CharArraySet wordStops = ChatFiller.wordStops();
         CharArraySet characterStops = ChatFiller.characterStops();
         this.words = new Analyzer() {
-            @Override
-            protected Reader initReader(String fieldName, Reader reader) {
-                return new MappingCharFilter(map, reader);
-            }
-
             @Override
             protected TokenStreamComponents createComponents(String fieldName) {
                 Tokenizer tokenizer = new HMMChineseTokenizer();
@@ -56,17 +49,17 @@ final class FaqAnalyzers {
         };
         this.bigrams = new Analyzer() {
             @Override
-            protected Reader initReader(String fieldName, Reader reader) {
-                return new MappingCharFilter(map, reader);
-            }
-
-            @Override
             protected TokenStreamComponents createComponents(String fieldName) {
                 Tokenizer tokenizer = new StandardTokenizer();
                 return new TokenStreamComponents(tokenizer,
                         new CJKBigramFilter(new StopFilter(tokenizer, characterStops), ALL_SCRIPTS, true));
             }
         };
+    }
+
+    /** The text every field analyses: {@code normalised} with synonyms and filler phrases rewritten. */
+    String prepare(String normalised) {
+        return rewriter.rewrite(normalised);
     }
 
     Analyzer forField(String field) {

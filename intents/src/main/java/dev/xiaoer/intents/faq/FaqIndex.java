@@ -115,7 +115,7 @@ public final class FaqIndex {
                 for (int e = 0; e < frozen.size(); e++) {
                     FaqEntry entry = frozen.get(e);
                     for (String phrasing : entry.phrasings()) {
-                        String text = normalise(phrasing);
+                        String text = analyzers.prepare(normalise(phrasing));
                         Document doc = new Document();
                         doc.add(new StoredField(ENTRY_ORDINAL, e));
                         doc.add(new TextField(FaqAnalyzers.WORDS, text, Field.Store.NO));
@@ -126,7 +126,8 @@ public final class FaqIndex {
                     Document whole = new Document();
                     whole.add(new StoredField(ENTRY_ORDINAL, e));
                     whole.add(new TextField(FaqAnalyzers.ENTRY,
-                            normalise(String.join("。", entry.phrasings()) + "。" + entry.answer()), Field.Store.NO));
+                            analyzers.prepare(normalise(String.join("。", entry.phrasings()) + "。" + entry.answer())),
+                            Field.Store.NO));
                     writer.addDocument(whole);
                 }
                 writer.forceMerge(1);
@@ -187,10 +188,11 @@ public final class FaqIndex {
      * @param normalised the query after {@link TextNormalizer#forSearch}
      */
     public List<Ranked> rank(String normalised, int max) {
+        String text = analyzers.prepare(normalised);
         Scratch s = Scratch.get(docEntry.length, entries.size());
-        int wordLength = collect(analyzers.words, words, normalised, s.word);
+        int wordLength = collect(analyzers.words, words, text, s.word);
         // The bigram and entry fields share one analysis: one pass fills both term lists.
-        int bigramLength = collect(analyzers.bigrams, bigrams, normalised, s.bigram, entryText, s.entry);
+        int bigramLength = collect(analyzers.bigrams, bigrams, text, s.bigram, entryText, s.entry);
         int entryLength = bigramLength;
         float selfWords = words.selfScore(s.word.idfs, s.word.freqs, s.word.distinct, wordLength);
         float selfBigrams = bigrams.selfScore(s.bigram.idfs, s.bigram.freqs, s.bigram.distinct, bigramLength);
@@ -348,7 +350,7 @@ public final class FaqIndex {
     float[] luceneScores(String field, String normalised) throws IOException {
         BooleanQuery.Builder query = new BooleanQuery.Builder();
         Set<String> seen = new HashSet<>();
-        try (TokenStream stream = analyzers.forField(field).tokenStream(field, normalised)) {
+        try (TokenStream stream = analyzers.forField(field).tokenStream(field, analyzers.prepare(normalised))) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
             stream.reset();
             while (stream.incrementToken()) {
@@ -371,7 +373,7 @@ public final class FaqIndex {
         FieldPostings postings = FaqAnalyzers.WORDS.equals(field) ? words
                 : FaqAnalyzers.BIGRAMS.equals(field) ? bigrams : entryText;
         QueryTerms q = new QueryTerms();
-        collect(analyzers.forField(field), postings, normalised, q);
+        collect(analyzers.forField(field), postings, analyzers.prepare(normalised), q);
         float[] scores = new float[docEntry.length];
         for (int t = 0; t < q.distinct; t++) {
             if (q.terms[t] != null) {

@@ -2,7 +2,6 @@ package dev.xiaoer.intents.faq;
 
 import dev.xiaoer.intents.IntentFileException;
 import dev.xiaoer.intents.text.TextNormalizer;
-import org.apache.lucene.analysis.charfilter.NormalizeCharMap;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +16,7 @@ import java.util.Map;
 
 /**
  * Groups of words that mean the same to a buyer (快递, 物流, 包裹), every word mapped to its group's first,
- * canonical word before analysis. The mapping works on characters, not on smartcn's words, because smartcn
+ * canonical word before analysis. The mapping works on the text, not on smartcn's words, because smartcn
  * splits many shop words (快递 → 快/递): mapping first makes both the words and the bigram field agree.
  *
  * <p>File format: UTF-8, one group a line, words separated by commas ({@code ,} or {@code ，}), the first word
@@ -129,18 +128,16 @@ public final class Synonyms {
     }
 
     /**
-     * The character map applied before tokenising: every synonym to its canonical word (canonicals to themselves,
-     * so that a longer canonical is never re-mapped inside), and every filler phrase to a space.
+     * The rewriting applied before tokenising: every synonym to its canonical word (canonicals to themselves, so
+     * that a longer canonical is never re-mapped inside), and every filler phrase to a space.
      */
-    NormalizeCharMap charMap(List<String> fillerPhrases) {
-        NormalizeCharMap.Builder builder = new NormalizeCharMap.Builder();
+    TextRewriter rewriter(List<String> fillerPhrases) {
         Map<String, String> all = new LinkedHashMap<>();
         for (String phrase : fillerPhrases) {
             all.put(phrase, " ");
         }
         // Synonyms win over filler: a shop that lists 老板 as a synonym means it.
         all.putAll(canonical);
-        all.forEach(builder::add);
-        return builder.build();
+        return new TextRewriter(all);
     }
 }

@@ -66,7 +66,7 @@ public final class RoutingRules {
         if (text.isEmpty()) {
             return RuleScan.NONE;
         }
-        Collector collector = new Collector(text);
+        Collector collector = new Collector();
         matcher.scan(text, text.length(), collector);
         if (collector.count == 0) {
             return RuleScan.NONE;
@@ -153,9 +153,6 @@ public final class RoutingRules {
         int[] starts = new int[8];
         int[] ends = new int[8];
         int count;
-
-        Collector(String text) {
-        }
 
         @Override
         public void match(int pattern, int start, int end) {

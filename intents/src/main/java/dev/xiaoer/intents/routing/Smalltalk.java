@@ -35,6 +35,8 @@ public final class Smalltalk {
     private final Map<String, Set<Category>> phrases;
     private final int longestPhrase;
     private final Map<Category, String> replies;
+    /** Characters some phrase starts with: a message starting with any other is not small talk. */
+    private final java.util.BitSet starts = new java.util.BitSet(65536);
 
     Smalltalk(Map<Category, List<String>> phrasesByCategory, Map<Category, String> replies) {
         Map<String, Set<Category>> map = new HashMap<>();
@@ -43,6 +45,7 @@ public final class Smalltalk {
             for (String phrase : e.getValue()) {
                 map.computeIfAbsent(phrase, k -> EnumSet.noneOf(Category.class)).add(e.getKey());
                 longest = Math.max(longest, phrase.length());
+                starts.set(phrase.charAt(0));
             }
         }
         this.phrases = Map.copyOf(map);
@@ -63,7 +66,7 @@ public final class Smalltalk {
      */
     public Set<Category> classify(String normalised) {
         String text = normalised.indexOf(' ') >= 0 ? normalised.replace(" ", "") : normalised;
-        if (text.isEmpty() || text.length() > MAX_LENGTH) {
+        if (text.isEmpty() || text.length() > MAX_LENGTH || !starts.get(text.charAt(0))) {
             return null;
         }
         // Longest-first cover of the whole message by known phrases; any gap means a real question.

@@ -160,4 +160,21 @@ class IntentsCliTest {
         assertEquals(1, r.code());
         assertTrue(r.err().contains(queries + ":2: query:"), r.err());
     }
+
+    @Test
+    void evalRoutingReportsAccuracyPerKindAndTheWrongLines() throws Exception {
+        Path spec = dir.resolve("routing.jsonl");
+        Files.writeString(spec, """
+                {"message": "我要退款", "expect": "after-sales", "flag": null, "kind": "hit"}
+                {"message": "退 款", "expect": "after-sales", "flag": null, "kind": "disguised"}
+                {"message": "人工费多少", "expect": "human", "flag": null, "kind": "near-miss"}
+                """);
+        Run r = run("", "eval", "--routing", spec.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("wrong  line 3 (near-miss) 人工费多少: expected human/null, got null/null"),
+                r.out());
+        assertTrue(r.out().contains("hit              1/1      1.000"), r.out());
+        assertTrue(r.out().contains("near-miss        0/1      0.000"), r.out());
+        assertTrue(r.out().contains("all              2/3      0.667"), r.out());
+    }
 }

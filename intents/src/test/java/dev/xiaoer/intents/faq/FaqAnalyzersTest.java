@@ -27,7 +27,7 @@ class FaqAnalyzersTest {
 
     private static List<String> tokens(Analyzer analyzer, String raw) throws Exception {
         List<String> out = new ArrayList<>();
-        try (TokenStream ts = analyzer.tokenStream("f", TextNormalizer.forSearch(raw).text())) {
+        try (TokenStream ts = analyzer.tokenStream("f", ANALYZERS.prepare(TextNormalizer.forSearch(raw).text()))) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
             ts.reset();
             while (ts.incrementToken()) {

@@ -163,6 +163,21 @@ class FaqFileTest {
     }
 
     @Test
+    void windowsLineEndingsWork() throws Exception {
+        Path csv = write("faq.csv", "id,question,answer\r\na,发什么快递,中通\r\nb,包邮吗,包邮\r\n");
+        assertEquals(List.of("a", "b"), FaqFile.read(csv).stream().map(FaqEntry::id).toList());
+        Path jsonl = write("faq.jsonl", "{\"id\": \"a\", \"question\": \"q\", \"answer\": \"x\"}\r\n");
+        assertEquals("x", FaqFile.read(jsonl).get(0).answer());
+    }
+
+    @Test
+    void lineNumbersStayRightAfterAnAnswerSpanningSeveralLines() throws Exception {
+        IntentFileException e = failure("faq.csv", "id,question,answer\na,q1,\"第一行\n第二行\n第三行\"\na,q2,x\n");
+        assertEquals(5, e.line());
+        assertTrue(e.getMessage().contains("first used on line 2"), e.getMessage());
+    }
+
+    @Test
     void emptyFileAndMissingFileAreClearErrors() throws Exception {
         assertTrue(failure("empty.jsonl", "\n\n").getMessage().contains("no FAQ entries"));
         IntentFileException missing = assertThrows(IntentFileException.class,
