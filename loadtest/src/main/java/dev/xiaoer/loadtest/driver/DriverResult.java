@@ -100,6 +100,7 @@ public record DriverResult(DriverOptions options, String mix, String threads, do
         m.put("mode", options.mode().name().toLowerCase(Locale.ROOT));
         m.put("connections", Integer.toString(options.connections()));
         m.put("inFlight", Integer.toString(options.inFlight()));
+        m.put("pingSeconds", Integer.toString(options.pingSeconds()));
         m.put("rate", options.rate() > 0 ? String.format(Locale.ROOT, "%.0f", options.rate()) : "closed-loop");
         m.put("mix", options.mode() == DriverOptions.Mode.IDLE ? "-" : mix);
         m.put("seconds", String.format(Locale.ROOT, "%.1f", seconds));

@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  * in use before a collection (the peak), the live heap after the last one, and after each collection forced by
  * run.sh's probes ({@code jcmd PID GC.run}).
  *
- * @param pauses         every stop-the-world pause
+ * @param pauses         every stop-the-world pause of the server's own (not the probes' forced collections)
  * @param pauseMillis    their total
- * @param maxPauseMillis the longest
+ * @param maxPauseMillis the longest of them
  * @param peakUsedMib    the most heap in use right before a collection
  * @param lastAfterMib   heap in use after the last collection
  * @param heapMib        the committed heap size at the last collection
@@ -46,10 +46,7 @@ public record GcLog(int pauses, double pauseMillis, double maxPauseMillis, doubl
         java.util.ArrayList<Double> forced = new java.util.ArrayList<>();
         Matcher m = PAUSE.matcher(log);
         while (m.find()) {
-            pauses++;
             double ms = Double.parseDouble(m.group(8));
-            total += ms;
-            max = Math.max(max, ms);
             double before = mib(m.group(2), m.group(3));
             lastAfter = mib(m.group(4), m.group(5));
             heap = mib(m.group(6), m.group(7));
@@ -57,6 +54,10 @@ public record GcLog(int pauses, double pauseMillis, double maxPauseMillis, doubl
             // jcmd GC.run: "System.gc()" with Parallel and Serial, "Diagnostic Command" with G1.
             if (m.group(1).contains("System.gc()") || m.group(1).contains("Diagnostic Command")) {
                 forced.add(lastAfter);
+            } else {
+                pauses++;
+                total += ms;
+                max = Math.max(max, ms);
             }
         }
         return new GcLog(pauses, total, max, peak, lastAfter, heap, List.copyOf(forced));

@@ -91,10 +91,11 @@ public final class RunSummary {
         Properties d = properties(folder.resolve("driver.properties"));
         run.putAll(prefixed(d));
         String mode = driver("mode");
+        String pace = !driver("rate").equals("closed-loop") ? "paced at " + driver("rate") + "/s"
+                : mode.equals("idle") ? "each every " + driver("pingSeconds") + " s" : "closed loop";
         kv("load", String.format(Locale.ROOT, "lean driver, %s: %s connections, %s, %s, warm-up %s s, measured %s s",
                 mode, driver("connections"), mode.equals("idle") ? "pinging" : driver("inFlight") + " in flight each",
-                driver("rate").equals("closed-loop") ? "closed loop" : "paced at " + driver("rate") + "/s",
-                get("warmup"), driver("seconds")));
+                pace, get("warmup"), driver("seconds")));
         if (!mode.equals("idle")) {
             kv("questions", driver("mix"));
         }
@@ -111,9 +112,7 @@ public final class RunSummary {
         row.put("errors", Long.toString((long) (number(driver("errors")) + number(driver("wrong"))
                 + number(driver("unanswered")))));
         row.put("loadCpuSeconds", driver("generatorCpuSeconds"));
-        row.put("what", (mode.equals("idle") ? "idle connections" : driver("mix")) + ", "
-                + (driver("rate").equals("closed-loop") ? driver("inFlight") + " in flight" : "paced " + driver("rate")
-                + "/s"));
+        row.put("what", (mode.equals("idle") ? "idle connections" : driver("mix")) + ", " + pace);
         return driver("result").equals("OK");
     }
 
@@ -174,7 +173,8 @@ public final class RunSummary {
         GcLog gc = GcLog.read(folder.resolve("gc.log"));
         double atStart = gc.forcedAfterMib().isEmpty() ? Double.NaN : gc.forcedAfterMib().get(0);
         kv("heap", String.format(Locale.ROOT, "peak %.0f MiB in use (of %.0f); live %.0f MiB at start, %.0f MiB after "
-                        + "the last GC; %d GC pauses, %.0f ms in all, longest %.1f ms", gc.peakUsedMib(), gc.heapMib(),
+                        + "the last GC; %d GC pauses (probes' not counted), %.0f ms in all, longest %.1f ms",
+                gc.peakUsedMib(), gc.heapMib(),
                 atStart, gc.lastAfterMib(), gc.pauses(), gc.pauseMillis(), gc.maxPauseMillis()));
         kv("RSS", "peak " + get("serverRssPeakMib") + " MiB");
         row.put("peakHeapMib", String.format(Locale.ROOT, "%.0f", gc.peakUsedMib()));

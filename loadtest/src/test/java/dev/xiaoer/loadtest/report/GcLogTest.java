@@ -21,9 +21,10 @@ class GcLogTest {
                 [20.1s][info] GC(4) Pause Young (Normal) (G1 Evacuation Pause) 900M->300M(1024M) 12.5ms
                 [30.1s][info] GC(5) Pause Full (Diagnostic Command) 620M->512M(1024M) 200.0ms
                 """);
-        assertEquals(6, gc.pauses());
+        // The probes' forced collections are run.sh's doing, not the server's: not counted as its pauses.
+        assertEquals(4, gc.pauses());
         assertEquals(900, gc.peakUsedMib());
-        assertEquals(200.0, gc.maxPauseMillis());
+        assertEquals(47.175, gc.maxPauseMillis());
         assertEquals(512, gc.lastAfterMib());
         assertEquals(List.of(19.0, 512.0), gc.forcedAfterMib());
     }
@@ -34,7 +35,7 @@ class GcLogTest {
                 [1.0s][info] GC(0) Pause Young (Allocation Failure) 2048K->1024K(1G) 1.5ms
                 [2.0s][info] GC(1) Pause Full (System.gc()) 3M->1M(1G) 9.0ms
                 """);
-        assertEquals(2, gc.pauses());
+        assertEquals(1, gc.pauses());
         assertEquals(3, gc.peakUsedMib());
         assertEquals(1024, gc.heapMib());
         assertEquals(List.of(1.0), gc.forcedAfterMib());
