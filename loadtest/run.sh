@@ -40,6 +40,8 @@ usage: loadtest/run.sh [options] [-Dname=value ...]
   --gateway-jar FILE        another build of the gateway, to compare (default gateway/target/xiaoer-gateway.jar)
   --gc G1|Parallel|Serial   the server's collector (default G1)
   --jfr                     record a JFR profile of the server (server.jfr in the run folder)
+  --prewarm S               before the load, S seconds of the lean driver (50 connections) to warm the server's
+                            JIT and caches, not measured (default 0)
   --heap-probe S            force a GC and read the server's live heap S seconds into the load (default: at the
                             middle of the hold for Connections and idle runs, else none)
   --label TEXT              name of the run folder (default from the options)
@@ -50,7 +52,7 @@ EOF
 
 driver=gatling target=gateway sim=FaqChat users=100 ramp=10 duration=30 think=3000 warmup=10 inflight=1 rate=0
 mix=zipf neverseen=0.2 mode=chat ping="" heap=1g loadheap=2g servercpu=0 loadcpu=1
-config="$here/gateway-loadtest.yaml" gateway_jar="$root/gateway/target/xiaoer-gateway.jar" gc=G1 jfr=false probe="" label="" build=false
+prewarm=0 config="$here/gateway-loadtest.yaml" gateway_jar="$root/gateway/target/xiaoer-gateway.jar" gc=G1 jfr=false probe="" label="" build=false
 gatling_props=()
 command_line="loadtest/run.sh $*"
 
@@ -79,6 +81,7 @@ while [ $# -gt 0 ]; do
     --gc) gc="$2"; shift 2 ;;
     --jfr) jfr=true; shift ;;
     --heap-probe) probe="$2"; shift 2 ;;
+    --prewarm) prewarm="$2"; shift 2 ;;
     --label) label="$2"; shift 2 ;;
     --build) build=true; shift ;;
     -D*=*) gatling_props+=("$1"); shift ;;
@@ -90,7 +93,7 @@ done
 fail() { echo "run.sh: $*" >&2; exit 2; }
 whole() { [[ "$2" =~ ^[0-9]+$ ]] || fail "$1 must be a whole number, was '$2'"; }
 whole --users "$users"; whole --ramp "$ramp"; whole --duration "$duration"; whole --think "$think"
-whole --warmup "$warmup"; whole --in-flight "$inflight"
+whole --warmup "$warmup"; whole --in-flight "$inflight"; whole --prewarm "$prewarm"
 case "$driver" in gatling|lean) ;; *) fail "--driver must be gatling or lean, was '$driver'" ;; esac
 case "$target" in gateway|echo) ;; *) fail "--target must be gateway or echo, was '$target'" ;; esac
 case "$sim" in FaqChat|Handoff|ReconnectStorm|Connections) ;;
@@ -197,8 +200,14 @@ done
 [ -n "$port" ] || fail "the $target did not say it was listening within 60 s"
 server_pid="$(pgrep -P "$server_wrapper" -x java | head -1 || true)"
 [ -n "$server_pid" ] || fail "cannot find the $target's process under pid $server_wrapper"
-# The live heap of the idle server, for the per-connection figures: a forced full GC (logged as System.gc()).
+# The live heap of the idle server, for the per-connection figures: a forced full GC, read from the GC log.
 "$jcmd_bin" "$server_pid" GC.run >/dev/null 2>&1 || true
+if [ "$prewarm" -gt 0 ]; then
+  echo "run.sh: warming the $target up for $prewarm s (lean driver, not measured; prewarm.log)"
+  "${load_pin[@]}" timeout -k 10 $(( prewarm + 120 )) "$java_bin" -cp "$cp" dev.xiaoer.loadtest.driver.LeanDriver \
+    --url "ws://127.0.0.1:$port/ws/chat" --target "$target" --connections 50 --warmup 0 --duration "$prewarm" \
+    > "$run/prewarm.log" 2>&1 || echo "run.sh: warning: the warm-up saw problems (see prewarm.log)" >&2
+fi
 
 # ---- the load ----
 case "$sim" in
@@ -299,6 +308,7 @@ server_pid=""
   echo "duration=$duration"
   echo "think=$think"
   echo "warmup=$warmup"
+  echo "prewarm=$prewarm"
   echo "extra=${gatling_props[*]:-}"
   echo "heap=$heap"
   echo "gc=$gc"
