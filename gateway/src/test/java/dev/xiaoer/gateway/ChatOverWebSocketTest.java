@@ -5,11 +5,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -264,7 +272,7 @@ class ChatOverWebSocketTest {
     }
 
     @Test
-    void healthReadyAndThePlaceholderPageAreServed() throws Exception {
+    void healthReadyAndTheDemoShopAreServed() throws Exception {
         var health = server.get("/health");
         assertEquals(200, health.statusCode());
         assertTrue(health.body().contains("\"status\":\"ok\""));
@@ -275,9 +283,42 @@ class ChatOverWebSocketTest {
         var page = server.get("/");
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));
-        assertTrue(page.body().contains("/ws/chat"));
+        assertTrue(page.body().contains("<script src=\"/widget.js\""), "the demo shop embeds the widget");
         assertEquals(404, server.get("/nope.html").statusCode());
         assertEquals(404, server.get("/../pom.xml").statusCode());
         assertEquals(404, server.get("/%2e%2e/logback.xml").statusCode());
+    }
+
+    @Test
+    void theWidgetIsJavaScriptAndTravelsGzippedToBrowsersThatTakeIt() throws Exception {
+        HttpResponse<byte[]> plain = fetch("/widget.js", null, null);
+        assertEquals(200, plain.statusCode());
+        assertEquals("text/javascript; charset=utf-8", plain.headers().firstValue("content-type").orElse(""));
+        assertTrue(plain.headers().firstValue("content-encoding").isEmpty());
+        String script = new String(plain.body(), StandardCharsets.UTF_8);
+        assertTrue(script.contains("XiaoerWidget"));
+
+        HttpResponse<byte[]> zipped = fetch("/widget.js", "gzip, deflate, br", null);
+        assertEquals("gzip", zipped.headers().firstValue("content-encoding").orElse(""));
+        assertTrue(zipped.body().length < plain.body().length / 2, zipped.body().length + " bytes");
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(zipped.body()))) {
+            assertEquals(script, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        assertEquals(304, fetch("/widget.js", "gzip", zipped.headers().firstValue("etag").orElseThrow()).statusCode());
+        assertTrue(fetch("/widget.js", "gzip;q=0, identity", null).headers().firstValue("content-encoding").isEmpty());
+        assertTrue(fetch("/health", "gzip", null).headers().firstValue("content-encoding").isEmpty(),
+                "small answers are not worth compressing");
+    }
+
+    private HttpResponse<byte[]> fetch(String path, String acceptEncoding, String ifNoneMatch) throws Exception {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(server.ws().replace("ws://", "http://")
+                .replace("/ws/chat", path)));
+        if (acceptEncoding != null) {
+            req.header("Accept-Encoding", acceptEncoding);
+        }
+        if (ifNoneMatch != null) {
+            req.header("If-None-Match", ifNoneMatch);
+        }
+        return HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 }
