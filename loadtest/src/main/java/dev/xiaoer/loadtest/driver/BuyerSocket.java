@@ -31,7 +31,7 @@ final class BuyerSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
     private static final byte[] MESSAGE_TEXT = "\",\"text\":".getBytes(StandardCharsets.US_ASCII);
 
     /** A question on its way: when it was due (not when the socket got to send it) and what must answer it. */
-    private record Question(long number, long dueNanos, Ask ask, boolean[] acked) {
+    private record Question(long number, long dueNanos, Ask ask, boolean[] acked, int epoch) {
     }
 
     private final DriverRun run;
@@ -53,6 +53,8 @@ final class BuyerSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
     private long pacedStart;
     private long pacedInterval;
     private long pacedTicks;
+    /** Bumped when the paced schedule restarts: answers to questions of the old schedule are not timed. */
+    private int epoch;
 
     BuyerSocket(DriverRun run, Promise<Void> ready, long seed) {
         this.run = run;
@@ -137,6 +139,23 @@ final class BuyerSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
     }
 
+    /**
+     * Starts the paced schedule afresh (at the end of the warm-up): sends that fell due while the server was cold
+     * and are still owed are dropped, so that the measured seconds show the server warm, not the warm-up's backlog.
+     */
+    void restartPacing() {
+        if (pacer == null) {
+            return;
+        }
+        pacer.cancel(false);
+        owed.clear();
+        epoch++;
+        long phase = (long) (random.nextDouble() * pacedInterval);
+        pacedStart = System.nanoTime() + phase;
+        pacedTicks = 0;
+        pacer = ctx.executor().scheduleAtFixedRate(this::due, phase, pacedInterval, TimeUnit.NANOSECONDS);
+    }
+
     /** Stops sending; what is open may still be answered. */
     void stop() {
         stopPacing();
@@ -214,7 +233,7 @@ final class BuyerSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
         buf.writeBytes(MESSAGE_TEXT);
         buf.writeBytes(text);
         buf.writeByte('}');
-        open.add(new Question(number, dueAt, ask, new boolean[1]));
+        open.add(new Question(number, dueAt, ask, new boolean[1], epoch));
         run.tally.outstanding.incrementAndGet();
         run.tally.sent.increment();
         ctx.write(new TextWebSocketFrame(buf));
@@ -267,7 +286,9 @@ final class BuyerSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
                 Question q = find(in.id);
                 if (q != null && !q.acked()[0]) {
                     q.acked()[0] = true;
-                    run.tally.acks.recordValue(micros(now - q.dueNanos()));
+                    if (q.epoch() == epoch) {
+                        run.tally.acks.recordValue(micros(now - q.dueNanos()));
+                    }
                 }
             }
             case "reply" -> {
@@ -315,7 +336,9 @@ final class BuyerSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
             return;
         }
         run.tally.outstanding.decrementAndGet();
-        run.tally.replies.recordValue(micros(now - q.dueNanos()));
+        if (q.epoch() == epoch) {
+            run.tally.replies.recordValue(micros(now - q.dueNanos()));
+        }
         if (gateway && !q.ask().acceptsReply(band, faqId)) {
             run.tally.wrong("\"" + q.ask().text() + "\" expected " + q.ask().expectedBand() + "/"
                     + q.ask().expectedFaqId() + ", got " + band + "/" + faqId);

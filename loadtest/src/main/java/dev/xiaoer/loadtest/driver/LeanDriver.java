@@ -97,7 +97,12 @@ public final class LeanDriver {
                 BuyerSocket s = sockets.get(i);
                 channels.get(i).eventLoop().execute(s::start);
             }
-            Measured measured = measure();
+            Measured measured = measure(() -> {
+                for (int i = 0; i < sockets.size(); i++) {
+                    BuyerSocket s = sockets.get(i);
+                    channels.get(i).eventLoop().execute(s::restartPacing);
+                }
+            });
             run.stopSending();
             for (int i = 0; i < sockets.size(); i++) {
                 BuyerSocket s = sockets.get(i);
@@ -206,8 +211,11 @@ public final class LeanDriver {
                             double serverCpuSeconds) {
     }
 
-    /** Warm-up, then the measured seconds, one progress line a second; phases change on the tick. */
-    private Measured measure() throws InterruptedException {
+    /**
+     * Warm-up, then the measured seconds, one progress line a second; phases change on the tick, where
+     * {@code measuring} runs (paced connections restart their schedule).
+     */
+    private Measured measure(Runnable measuring) throws InterruptedException {
         DriverOptions o = run.options;
         Histogram replies = new Histogram(3);
         Histogram acks = new Histogram(3);
@@ -235,6 +243,7 @@ public final class LeanDriver {
                 acks.add(ackInterval);
             }
             if (second == o.warmup()) {
+                measuring.run();
                 measureFrom = System.nanoTime();
                 cpuFrom = processCpuSeconds();
                 serverCpuFrom = ProcessCpu.seconds(o.serverPid());
