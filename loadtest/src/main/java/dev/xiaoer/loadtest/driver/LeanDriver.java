@@ -213,9 +213,9 @@ public final class LeanDriver {
 
     /**
      * Warm-up, then the measured seconds, one progress line a second; phases change on the tick, where
-     * {@code measuring} runs (paced connections restart their schedule).
+     * {@code onMeasure} runs (paced connections restart their schedule).
      */
-    private Measured measure(Runnable measuring) throws InterruptedException {
+    private Measured measure(Runnable onMeasure) throws InterruptedException {
         DriverOptions o = run.options;
         Histogram replies = new Histogram(3);
         Histogram acks = new Histogram(3);
@@ -243,7 +243,7 @@ public final class LeanDriver {
                 acks.add(ackInterval);
             }
             if (second == o.warmup()) {
-                measuring.run();
+                onMeasure.run();
                 measureFrom = System.nanoTime();
                 cpuFrom = processCpuSeconds();
                 serverCpuFrom = ProcessCpu.seconds(o.serverPid());
