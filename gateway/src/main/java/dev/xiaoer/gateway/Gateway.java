@@ -1,9 +1,10 @@
 package dev.xiaoer.gateway;
 
+import dev.xiaoer.gateway.agent.Agent;
+import dev.xiaoer.gateway.chat.AgentDesk;
 import dev.xiaoer.gateway.chat.Conversations;
 import dev.xiaoer.gateway.config.GatewayConfig;
-import dev.xiaoer.gateway.queue.InMemoryWaitingLines;
-import dev.xiaoer.gateway.queue.WaitingLines;
+import dev.xiaoer.gateway.queue.HumanQueue;
 import dev.xiaoer.gateway.store.ConversationStore;
 import dev.xiaoer.gateway.store.RetentionSweeper;
 import dev.xiaoer.gateway.web.GatewayInitializer;
@@ -27,25 +28,32 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A running gateway: the Netty server, the conversations behind it, the waiting lines and the store, assembled from
- * one {@link GatewayConfig}. {@link #close()} shuts it down gracefully.
+ * A running gateway: the Netty server, the conversations behind it, the human queue with its agents, and the store,
+ * assembled from one {@link GatewayConfig}. {@link #close()} shuts it down gracefully.
  */
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final Duration HOUSEKEEPING_EVERY = Duration.ofMinutes(1);
+    /** Transcript reads: a couple at a time, a few dozen waiting; more are refused (503) rather than queued. */
+    private static final int READ_THREADS = 2;
+    private static final int READ_BACKLOG = 64;
 
     private final GatewayConfig config;
     private final ConversationStore store;
-    private final WaitingLines waitingLines;
+    private final HumanQueue queue;
     private final Conversations conversations;
+    private final AgentDesk agents;
+    private final ThreadPoolExecutor reads;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService housekeeping;
@@ -62,12 +70,18 @@ public final class Gateway implements AutoCloseable {
         // TLS first: a bad certificate must fail the start before any thread is running.
         SslContext ssl = sslContext(config.server().tls());
         this.tls = ssl != null;
-        this.waitingLines = b.waitingLines != null ? b.waitingLines
-                : new InMemoryWaitingLines(config.queues().handleSeconds());
+        this.queue = new HumanQueue(config, b.clock);
         this.conversations = Conversations.builder().store(store).engine(Objects.requireNonNull(b.engine, "intents"))
-                .waitingLines(waitingLines).clock(b.clock).config(config).build();
+                .waitingLines(queue).clock(b.clock).config(config).build();
+        this.agents = new AgentDesk(conversations, queue, config, b.clock);
         int restored = conversations.restore();
-        this.initializer = new GatewayInitializer(ssl, config, conversations, store::writable);
+        this.reads = new ThreadPoolExecutor(READ_THREADS, READ_THREADS, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(READ_BACKLOG), r -> {
+                    Thread t = new Thread(r, "xiaoer-reads");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.initializer = new GatewayInitializer(ssl, config, conversations, agents, store::writable, store, reads);
         this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("xiaoer-accept", true));
         this.workers = new NioEventLoopGroup(0, new DefaultThreadFactory("xiaoer-io", true));
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,6 +105,9 @@ public final class Gateway implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             housekeeping.shutdownNow();
             conversations.close();
+            agents.close();
+            queue.close();
+            reads.shutdownNow();
             throw e;
         }
         this.retention = new RetentionSweeper(store, Duration.ofDays(config.retention().days()), Duration.ofHours(1),
@@ -98,7 +115,17 @@ public final class Gateway implements AutoCloseable {
         retention.start();
         long every = HOUSEKEEPING_EVERY.toMillis();
         housekeeping.scheduleWithFixedDelay(conversations::closeIdle, every, every, TimeUnit.MILLISECONDS);
-        LOG.info("listening on {} ({} conversations restored)", url(), restored);
+        LOG.info("listening on {} ({} conversations restored, {} agents; console at {}/agent)", url(), restored,
+                config.agents().size(), url());
+        for (Agent a : agents.credentials().withDemoSecret()) {
+            LOG.warn("agent '{}' still has the demo secret \"demo\" from the README: anyone can log in as them."
+                    + " Make a new one with: java -jar gateway/target/xiaoer-gateway.jar hash-secret, and put the"
+                    + " line it prints as the agent's secret in your config file (see README, Agents)", a.id());
+        }
+        if (config.agents().isEmpty()) {
+            LOG.warn("no agents are configured: handed-off chats wait as messages nobody can answer (add agents:"
+                    + " to your config file, see README)");
+        }
     }
 
     private static SslContext sslContext(GatewayConfig.Tls tls) throws SSLException {
@@ -121,7 +148,6 @@ public final class Gateway implements AutoCloseable {
         private final GatewayConfig config;
         private ConversationStore store;
         private IntentEngine engine;
-        private WaitingLines waitingLines;
         private Clock clock = Clock.systemUTC();
 
         private Builder(GatewayConfig config) {
@@ -140,13 +166,7 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
-        /** The waiting lines; by default kept in memory. The gateway closes them on {@link Gateway#close()}. */
-        public Builder waitingLines(WaitingLines lines) {
-            this.waitingLines = lines;
-            return this;
-        }
-
-        /** The clock for business hours, idle closing and event times. */
+        /** The clock for business hours, idle closing, event times, grace periods and the SLA. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
@@ -177,9 +197,14 @@ public final class Gateway implements AutoCloseable {
         return (tls ? "https://" : "http://") + config.server().host() + ":" + port();
     }
 
-    /** The waiting lines conversations are handed to. */
-    public WaitingLines waitingLines() {
-        return waitingLines;
+    /** The human queue: waiting lines, agents, assignments. */
+    public HumanQueue waitingLines() {
+        return queue;
+    }
+
+    /** The agents' side: logins and console commands. */
+    public AgentDesk agents() {
+        return agents;
     }
 
     /** The conversations this gateway holds. */
@@ -211,7 +236,9 @@ public final class Gateway implements AutoCloseable {
             conversations.drain(grace);
             initializer.closeAll(Math.max(1000, grace.toMillis() / 2));
             conversations.close();
-            waitingLines.close();
+            agents.close();
+            queue.close();
+            reads.shutdownNow();
             store.close();
         } finally {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -13,10 +13,12 @@ import java.nio.file.Path;
 /**
  * The command line: {@code java -jar xiaoer-gateway.jar [--config FILE] [--port N] [--data DIR]}. Prints exactly one
  * line to stdout when ready ({@code xiaoer gateway listening on http://HOST:PORT}); logs go to stderr.
+ * {@code java -jar xiaoer-gateway.jar hash-secret} prints the hash line of a new agent secret instead.
  */
 public final class GatewayMain {
 
-    private static final String USAGE = "usage: java -jar xiaoer-gateway.jar [--config FILE] [--port N] [--data DIR]";
+    private static final String USAGE = "usage: java -jar xiaoer-gateway.jar [--config FILE] [--port N] [--data DIR]\n"
+            + "       java -jar xiaoer-gateway.jar hash-secret [--iterations N]";
 
     private GatewayMain() {
     }
@@ -26,6 +28,10 @@ public final class GatewayMain {
     }
 
     static int run(String[] args) {
+        if (args.length > 0 && args[0].equals("hash-secret")) {
+            return HashSecret.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.console(), System.in,
+                    System.out, System.err);
+        }
         Path configFile = null;
         Integer port = null;
         Path data = null;

@@ -101,6 +101,8 @@ class ChatOverWebSocketTest {
 
     @Test
     void aHandoffReachesTheWaitingLineAndTheBuyerIsQueued() {
+        TestConsole mei = server.console();
+        mei.loginAway("mei");
         TestBuyer b = buyer();
         JsonNode w = b.hello();
         b.say("m1", "我要退款");
@@ -114,6 +116,21 @@ class ChatOverWebSocketTest {
         assertFalse(queued.get("leaveMessage").asBoolean());
         assertEquals(w.get("session").asText(),
                 server.gateway.waitingLines().waiting("after-sales").join().get(0).conversationId());
+        mei.close();
+    }
+
+    @Test
+    void withNobodyLoggedInAHandoffWaitsAsAMessageAndTheBuyerIsToldSo() {
+        TestBuyer b = buyer();
+        b.hello();
+        b.say("m1", "我要退款");
+        b.next("ack");
+        JsonNode notice = b.next("reply");
+        assertEquals("system", notice.get("from").asText());
+        assertEquals("no_agents", notice.get("code").asText());
+        JsonNode queued = b.next("queued");
+        assertTrue(queued.get("leaveMessage").asBoolean());
+        assertEquals(1, queued.get("position").asInt());
     }
 
     @Test
@@ -246,11 +263,14 @@ class ChatOverWebSocketTest {
         assertTrue(queued.get("leaveMessage").asBoolean());
 
         server.clock.set(dev.xiaoer.gateway.chat.MutableClock.mondayShanghai(9, 0).instant().plus(Duration.ofDays(1)));
+        TestConsole mei = server.console();
+        mei.loginAway("mei");
         TestBuyer morning = buyer();
         assertTrue(morning.hello().get("hours").get("open").asBoolean());
         morning.say("m1", "转人工");
         morning.next("ack");
         assertFalse(morning.next("queued").get("leaveMessage").asBoolean());
+        mei.close();
     }
 
     @Test

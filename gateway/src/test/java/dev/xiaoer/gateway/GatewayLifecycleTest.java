@@ -47,7 +47,8 @@ class GatewayLifecycleTest {
         JsonNode welcome;
         long seen;
         Instant handedOffAt;
-        try (TestBuyer b = first.buyer()) {
+        try (TestConsole mei = first.console(); TestBuyer b = first.buyer()) {
+            mei.loginAway("mei");
             welcome = b.hello();
             b.say("m1", "什么时候发货");
             b.next("ack");

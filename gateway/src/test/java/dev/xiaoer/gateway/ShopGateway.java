@@ -59,6 +59,18 @@ final class ShopGateway implements AutoCloseable {
         return "ws://127.0.0.1:" + port() + "/ws/chat";
     }
 
+    /**
+     * The demo agent logged in to the agent console, away: the lines are staffed, so a handoff waits for a person
+     * (not as a message for later), and the chats wait until the console claims them. Close it to log out.
+     */
+    TestConsole demoAgentAway() {
+        TestConsole console = new TestConsole(TestBuyer.connect("ws://127.0.0.1:" + port() + "/ws/agent"));
+        console.frame("login", "agentId", "demo", "secret", "demo", "status", "away");
+        console.next("welcome");
+        console.next("lines");
+        return console;
+    }
+
     @Override
     public void close() {
         gateway.close();

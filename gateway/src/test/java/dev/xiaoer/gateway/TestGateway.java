@@ -1,5 +1,6 @@
 package dev.xiaoer.gateway;
 
+import dev.xiaoer.gateway.agent.TestAgents;
 import dev.xiaoer.gateway.chat.FlakyStore;
 import dev.xiaoer.gateway.chat.KeywordEngine;
 import dev.xiaoer.gateway.chat.MutableClock;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 /** A gateway in this JVM on a free port, with the keyword engine, an in-memory store and a clock the test moves. */
 final class TestGateway implements AutoCloseable {
@@ -41,9 +43,16 @@ final class TestGateway implements AutoCloseable {
         return new TestGateway(testConfig(), before.memory.reopen(), before.clock);
     }
 
-    /** The defaults with limits loose enough for tests that are not about limits. */
+    /**
+     * The defaults with limits loose enough for tests that are not about limits, and three agents whose secret
+     * ({@link TestAgents#SECRET}) is cheap to check: mei serves every queue, lan after-sales only (up to 2 chats),
+     * and boss is a supervisor who serves complaints.
+     */
     static GatewayConfig testConfig() {
-        return GatewayConfig.defaults().withLimits(limits(4096, 100, 50, 100, 500, 1000, 10, 50, 60));
+        return GatewayConfig.defaults().withLimits(limits(4096, 100, 50, 100, 500, 1000, 10, 50, 60))
+                .withAgents(List.of(TestAgents.agent("mei", "小美", 5, "*"),
+                        TestAgents.agent("lan", "小兰", 2, "after-sales"),
+                        TestAgents.supervisor("boss", "店长", 5, "complaints")));
     }
 
     static GatewayConfig.Limits limits(int frameBytes, int textChars, int perSecond, int burst, int ipPerSecond,
@@ -58,6 +67,11 @@ final class TestGateway implements AutoCloseable {
 
     TestBuyer buyer() {
         return TestBuyer.connect(ws());
+    }
+
+    /** An agent console's socket, not logged in yet. */
+    TestConsole console() {
+        return new TestConsole(TestBuyer.connect("ws://127.0.0.1:" + gateway.port() + "/ws/agent"));
     }
 
     HttpResponse<String> get(String path) throws Exception {

@@ -136,8 +136,8 @@ class WidgetBrowserTest {
 
     @Test
     void aRefundRequestIsHandedToPeopleAndThePlaceInLineMovesLive() throws Exception {
-        try (TestBuyer ahead = TestBuyer.connect(shop.ws())) {
-            ahead.hello();
+        try (TestConsole agent = shop.demoAgentAway(); TestBuyer ahead = TestBuyer.connect(shop.ws())) {
+            String aheadSession = ahead.hello().get("session").asText();
             ahead.say("a1", "我要退款");
             ahead.next("ack");
             JsonNode queued = ahead.next("queued");
@@ -153,7 +153,8 @@ class WidgetBrowserTest {
             assertTrue(page.status().contains("正在等待人工客服"), page.status());
             page.screenshot("queued");
 
-            shop.gateway.waitingLines().takeNext(queued.get("queue").asText()).join(); // an agent takes the one ahead
+            agent.frame("claim", "conversation", aheadSession); // an agent takes the one ahead
+            agent.next("assigned");
             page.waitUntil("the banner shows place 1", () -> page.text(".queue").contains("您排在第 1 位"));
         }
     }
@@ -181,11 +182,13 @@ class WidgetBrowserTest {
 
     @Test
     void theHumanButtonAsksForAPersonAsAnOrdinaryMessage() {
-        page.open("/").openChat();
-        page.click(".human");
-        List<String> lines = page.waitForLast("note: 已为您转接人工客服，请稍候");
-        assertEquals("me: 转人工", lines.get(lines.size() - 2));
-        page.waitUntil("the banner", () -> page.visible(".queue"));
+        try (TestConsole agent = shop.demoAgentAway()) {
+            page.open("/").openChat();
+            page.click(".human");
+            List<String> lines = page.waitForLast("note: 已为您转接人工客服，请稍候");
+            assertEquals("me: 转人工", lines.get(lines.size() - 2));
+            page.waitUntil("the banner", () -> page.visible(".queue"));
+        }
     }
 
     @Test

@@ -31,7 +31,7 @@ class ConversationPolicyTest {
     @Test
     void acceptingTheOfferHandsOffToTheHumanQueue() {
         DialogState offered = new DialogState(0, true);
-        for (String yes : new String[] {"好的", "是的", "转吧", "要", "嗯嗯", "好的谢谢"}) {
+        for (String yes : new String[] {"好的", "是的", "转吧", "要", "嗯嗯", "好的谢谢", "yes", "Yes please!"}) {
             Turn turn = engine.decide(yes, offered);
             Decision.Handoff handoff = assertInstanceOf(Decision.Handoff.class, turn.decision(), yes);
             assertEquals("human", handoff.route().queue());
@@ -44,7 +44,7 @@ class ConversationPolicyTest {
     @Test
     void decliningTheOfferIsRespected() {
         DialogState offered = new DialogState(0, true);
-        for (String no : new String[] {"不用了", "没事了", "算了", "不用了谢谢", "不需要"}) {
+        for (String no : new String[] {"不用了", "没事了", "算了", "不用了谢谢", "不需要", "no thanks", "No."}) {
             Turn turn = engine.decide(no, offered);
             Decision.Smalltalk talk = assertInstanceOf(Decision.Smalltalk.class, turn.decision(), no);
             assertEquals(Decision.Smalltalk.Kind.DECLINED_HUMAN, talk.kind());

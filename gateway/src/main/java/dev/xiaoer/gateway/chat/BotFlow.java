@@ -11,6 +11,7 @@ import dev.xiaoer.intents.Route;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The rules of what the bot says: turns the engine's decision, the conversation's state and the business hours
@@ -23,16 +24,20 @@ final class BotFlow {
     static final String ALREADY_WAITING = "already_waiting";
     static final String WITH_AGENT = "with_agent";
     static final String LEAVE_MESSAGE = "leave_message";
+    static final String NO_AGENTS = "no_agents";
+    static final String STILL_WAITING = "still_waiting";
 
     private BotFlow() {
     }
 
     /**
      * The events answering the buyer message numbered {@code buyerSeq}: a bot reply, and for a handoff the
-     * {@link EventBody.HandedOff} (last, so that it is the event the waiting line hears about).
+     * {@link EventBody.HandedOff} (last, so that it is the event the waiting line hears about). Out of hours, or
+     * when no agent of the queue is available ({@code staffed} says which queues have one), the chat waits as a
+     * message for later and the buyer is told so.
      */
     static List<EventBody> respond(Decision decision, long buyerSeq, ConversationState state, boolean open,
-                                   String backAt, GatewayConfig.Texts texts) {
+                                   String backAt, GatewayConfig.Texts texts, Predicate<String> staffed) {
         List<EventBody> out = new ArrayList<>(2);
         if (decision instanceof Decision.Answer a) {
             out.add(new EventBody.BotReplied(buyerSeq, a.band(), a.answer(), a.faqId(), a.confidence(), List.of()));
@@ -54,11 +59,15 @@ final class BotFlow {
                 out.add(new EventBody.SystemNotice(ALREADY_WAITING, texts.alreadyWaiting()));
             } else {
                 Route r = h.route();
+                boolean nobody = open && !staffed.test(r.queue());
                 if (!open) {
-                    out.add(new EventBody.SystemNotice(LEAVE_MESSAGE, texts.leaveMessage().replace("{backAt}", backAt)));
+                    out.add(new EventBody.SystemNotice(LEAVE_MESSAGE,
+                            texts.leaveMessage().replace("{backAt}", backAt)));
+                } else if (nobody) {
+                    out.add(new EventBody.SystemNotice(NO_AGENTS, texts.noAgents()));
                 }
                 out.add(new EventBody.HandedOff(r.queue(), r.queueName(), r.priority(), r.trigger(),
-                        reason(r.reason()), !open));
+                        reason(r.reason()), !open || nobody));
             }
         } else {
             throw new IllegalStateException("a decision the bot flow does not know: " + decision);

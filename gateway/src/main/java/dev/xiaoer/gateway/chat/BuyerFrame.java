@@ -13,8 +13,8 @@ import java.util.Objects;
  * belong to the conversation ({@link Event}) are views of stored events and carry their {@code seq}.
  */
 public sealed interface BuyerFrame
-        permits BuyerFrame.Welcome, BuyerFrame.Ack, BuyerFrame.Event, BuyerFrame.Position, BuyerFrame.Error,
-        BuyerFrame.Pong {
+        permits BuyerFrame.Welcome, BuyerFrame.Ack, BuyerFrame.Event, BuyerFrame.Position, BuyerFrame.Typing,
+        BuyerFrame.Error, BuyerFrame.Pong {
 
     /**
      * The session is ready: its id and token, whether it was resumed, the last seq the conversation has, and what
@@ -46,6 +46,13 @@ public sealed interface BuyerFrame
     record Position(Place place) implements BuyerFrame {
         public Position {
             Objects.requireNonNull(place, "place");
+        }
+    }
+
+    /** The agent holding the chat started or stopped typing (ephemeral: no seq, not replayed). */
+    record Typing(String agentName, boolean active) implements BuyerFrame {
+        public Typing {
+            Objects.requireNonNull(agentName, "agentName");
         }
     }
 

@@ -5,6 +5,10 @@ import dev.xiaoer.gateway.event.Audience;
 import dev.xiaoer.gateway.event.ConversationEvent;
 import dev.xiaoer.gateway.event.ConversationState;
 import dev.xiaoer.gateway.event.EventBody;
+import dev.xiaoer.gateway.queue.AgentErrorCode;
+import dev.xiaoer.gateway.queue.AgentFrame;
+import dev.xiaoer.gateway.queue.AgentSeat;
+import dev.xiaoer.gateway.queue.Assignments;
 import dev.xiaoer.gateway.queue.Handoff;
 import dev.xiaoer.gateway.queue.Place;
 import dev.xiaoer.intents.Decision;
@@ -19,17 +23,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
  * One conversation's state, touched only by its lane (one single-threaded executor chosen by its id), so it needs
- * no locks. Buyer messages are handled one at a time: the next waits until the previous one's events are stored,
- * which keeps the id→seq map, the dialog state and the frames in one order even when the store fails.
+ * no locks. Everything that writes events — buyer messages, agent messages, assignments, closing, rating — is done
+ * one write at a time: the next waits until the previous one is stored, which keeps the id→seq maps, the dialog
+ * state, who holds the chat and the frames in one order even when the store fails.
+ *
+ * <p>Who holds the chat is decided by its events (the last {@code agent_joined} not followed by
+ * {@code agent_left} or {@code closed}), here on the lane: an agent's message, close or transfer is refused unless
+ * the events say the chat is theirs at that moment.
  */
 final class Conversation {
 
-    /** Messages that arrive while one is being stored wait here, up to this many; more is a {@code busy} error. */
+    /** Writes that arrive while one is being stored wait here, up to this many; more is a {@code busy} error. */
     private static final int MAX_BACKLOG = 32;
+    /** How much of the buyer's request agents see in the waiting line. */
+    private static final int PREVIEW_CHARS = 80;
 
     private final Conversations desk;
     final String id;
@@ -38,8 +50,9 @@ final class Conversation {
 
     private final List<ConversationEvent> events = new ArrayList<>();
     private final Map<String, Long> accepted = new HashMap<>();
+    private final Map<String, Long> agentAccepted = new HashMap<>();
     private final List<BuyerLink> links = new ArrayList<>(2);
-    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> backlog = new ArrayDeque<>();
 
     private ConversationState state = ConversationState.BOT;
     private long lastSeq;
@@ -50,8 +63,19 @@ final class Conversation {
     private boolean busy;
     private boolean gone;
 
-    private record Pending(BuyerLink link, BuyerMessage message) {
-    }
+    // Derived from the events by record(): the same live and after a restart.
+    private EventBody.HandedOff route;
+    private String preview = "";
+    private String lastBuyerText = "";
+    private String buyerTextBefore = "";
+    private Instant waitingSince;
+    private boolean front;
+    private String agentId;
+    private String agentName;
+    private Instant agentSince;
+    private String lastAgentId;
+    private boolean rated;
+    private boolean toldStillWaiting;
 
     Conversation(Conversations desk, String id, String tokenHash, Executor lane, Instant createdAt) {
         this.desk = desk;
@@ -76,18 +100,34 @@ final class Conversation {
         dialog = BotFlow.dialogOf(stored);
     }
 
-    /** The handoff this conversation waits for, if it waits: its last handoff event, with its original time. */
+    /**
+     * The handoff this conversation waits for, if it waits: its line, priority and trigger from the last handoff,
+     * and its waiting time as the events tell it (a transfer keeps the time the buyer started waiting; a chat an
+     * agent let go of waits from then, at the head of its line).
+     */
     Optional<Handoff> waitingHandoff() {
-        if (state != ConversationState.WAITING) {
+        if (state != ConversationState.WAITING || route == null) {
             return Optional.empty();
         }
-        for (int i = events.size() - 1; i >= 0; i--) {
-            ConversationEvent e = events.get(i);
-            if (e.body() instanceof EventBody.HandedOff h) {
-                return Optional.of(new Handoff(id, h.queue(), h.queueName(), h.priority(), e.at(), h.leaveMessage()));
-            }
-        }
-        return Optional.empty();
+        return Optional.of(handoff(route));
+    }
+
+    private Handoff handoff(EventBody.HandedOff h) {
+        return new Handoff(id, h.queue(), h.queueName(), h.priority(), waitingSince, h.leaveMessage(), front,
+                h.trigger(), preview);
+    }
+
+    /** The agent who held this chat when the gateway stopped, and since when; empty unless it is with an agent. */
+    Optional<String> holder() {
+        return state == ConversationState.WITH_AGENT ? Optional.ofNullable(agentId) : Optional.empty();
+    }
+
+    Instant holderSince() {
+        return agentSince;
+    }
+
+    String queue() {
+        return route == null ? null : route.queue();
     }
 
     // ---- sessions (on the lane) ----
@@ -129,16 +169,26 @@ final class Conversation {
         // Attached before the welcome goes out, so that a message sent right after it is accepted.
         link.attached(id, true, replayed);
         link.send(welcomeFrame(hello.token(), true));
+        ConversationEvent lastHandoff = lastHandoffEvent();
         for (int i = from; i < events.size(); i++) {
             ConversationEvent e = events.get(i);
             if (e.body().audience() == Audience.EVERYONE) {
-                boolean waitingHere = e.body() instanceof EventBody.HandedOff && state == ConversationState.WAITING;
+                boolean waitingHere = e == lastHandoff && state == ConversationState.WAITING;
                 link.send(new BuyerFrame.Event(e, waitingHere ? place : null));
             }
         }
         if (place != null && state == ConversationState.WAITING) {
             link.send(new BuyerFrame.Position(place));
         }
+    }
+
+    private ConversationEvent lastHandoffEvent() {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            if (events.get(i).body() instanceof EventBody.HandedOff) {
+                return events.get(i);
+            }
+        }
+        return null;
     }
 
     private int firstAfter(long seq) {
@@ -168,7 +218,60 @@ final class Conversation {
     void detach(BuyerLink link) {
         if (links.remove(link)) {
             lastActivity = desk.now();
+            if (links.isEmpty() && agentId != null) {
+                // The buyer's widget is gone: whatever they were typing, they are not any more.
+                seat().ifPresent(s -> s.send(new AgentFrame.Typing(id, false)));
+            }
         }
+    }
+
+    // ---- one write at a time (on the lane) ----
+
+    /** Runs a write now, or after the writes in flight; a refusal when too many wait. */
+    private boolean step(Runnable write, boolean mayRefuse) {
+        if (!busy) {
+            write.run();
+            return true;
+        }
+        if (mayRefuse && backlog.size() >= MAX_BACKLOG) {
+            return false;
+        }
+        backlog.add(write);
+        return true;
+    }
+
+    /**
+     * Stores {@code batch} and calls {@code then} on the lane with the failure, or null once stored; the
+     * conversation stays busy until {@code then} has run, unless {@code then} returns false, in which case it
+     * calls {@link #done()} itself later.
+     */
+    private void write(List<ConversationEvent> batch, AfterWrite then) {
+        busy = true;
+        desk.store(batch).whenCompleteAsync((ok, failure) -> {
+            boolean finished = true;
+            try {
+                if (failure != null) {
+                    desk.storeFailed(id, failure);
+                }
+                finished = then.run(failure);
+            } catch (RuntimeException e) {
+                desk.bug(id, e);
+            } finally {
+                if (finished) {
+                    done();
+                }
+            }
+        }, lane);
+    }
+
+    /** What follows a write; returns whether the write is finished (false: it calls done() itself later). */
+    @FunctionalInterface
+    private interface AfterWrite {
+        boolean run(Throwable failure);
+    }
+
+    private ConversationEvent next(EventBody body) {
+        return new ConversationEvent(id, ++lastSeq, desk.now(), body);
     }
 
     // ---- buyer messages (on the lane) ----
@@ -184,10 +287,8 @@ final class Conversation {
             return;
         }
         if (busy) {
-            if (backlog.size() >= MAX_BACKLOG) {
+            if (!step(() -> receive(link, m), true)) {
                 link.send(new BuyerFrame.Error(ErrorCode.BUSY, "too many messages at once; send it again", m.id()));
-            } else {
-                backlog.add(new Pending(link, m));
             }
             return;
         }
@@ -214,6 +315,7 @@ final class Conversation {
             batch = new ArrayList<>(4);
             long buyerSeq = ++lastSeq;
             batch.add(new ConversationEvent(id, buyerSeq, now, new EventBody.BuyerSaid(m.id(), m.text(), m.faqId())));
+            // While a person holds the chat the bot is silent: the message is the agent's to answer.
             if (state != ConversationState.WITH_AGENT) {
                 Turn turn = decide(m);
                 next = turn.next();
@@ -224,7 +326,8 @@ final class Conversation {
                 boolean open = desk.hours().isOpen(now);
                 GatewayConfig.Texts texts = desk.config().textsFor(lang);
                 String backAt = open ? "" : desk.hours().backAt(now, texts);
-                for (EventBody body : BotFlow.respond(turn.decision(), buyerSeq, state, open, backAt, texts)) {
+                for (EventBody body : BotFlow.respond(turn.decision(), buyerSeq, state, open, backAt, texts,
+                        desk.waitingLines()::staffed)) {
                     batch.add(new ConversationEvent(id, ++lastSeq, now, body));
                 }
             }
@@ -283,6 +386,9 @@ final class Conversation {
                 l.send(echo);
             }
         }
+        if (state == ConversationState.WITH_AGENT) {
+            seat().ifPresent(s -> s.send(new AgentFrame.Event(id, said)));
+        }
         for (int i = 1; i < shown; i++) {
             broadcast(batch.get(i), null);
         }
@@ -290,26 +396,92 @@ final class Conversation {
             done();
             return;
         }
-        EventBody.HandedOff h = (EventBody.HandedOff) last.body();
-        Handoff handoff = new Handoff(id, h.queue(), h.queueName(), h.priority(), last.at(), h.leaveMessage());
-        desk.waitingLines().enqueue(handoff).whenCompleteAsync((p, failure) -> {
+        joinLine(last);
+    }
+
+    /** Puts the conversation in the line of the handoff {@code e} (stored, not yet recorded), then shows it. */
+    private void joinLine(ConversationEvent e) {
+        Handoff handoff = withheld(e);
+        desk.waitingLines().enqueue(handoff).whenCompleteAsync((p, failure) -> shown(e, p, failure), lane);
+    }
+
+    /**
+     * Applies a stored handoff's derived fields (route, waiting time, preview) and returns what the line needs,
+     * but keeps the event out of the history and the state as it was until {@link #shown} has the place.
+     */
+    private Handoff withheld(ConversationEvent e) {
+        ConversationState before = state;
+        record(e);
+        events.remove(events.size() - 1);
+        state = before;
+        return handoff((EventBody.HandedOff) e.body());
+    }
+
+    /** The line has the handoff {@code e}: it joins the history and goes out with the place. */
+    private void shown(ConversationEvent e, Place p, Throwable failure) {
+        try {
             if (failure != null) {
                 desk.queueFailed(id, failure);
             } else {
                 place = p;
             }
-            record(last);
-            broadcast(last, place);
+            events.add(e);
+            state = ConversationState.WAITING;
+            broadcast(e, place);
+        } finally {
             done();
-        }, lane);
+        }
     }
 
+    /** Records an event and everything that follows from it. Used live and when restoring, so both agree. */
     private void record(ConversationEvent e) {
         events.add(e);
-        Optional<ConversationState> next = e.body().leadsTo();
+        EventBody b = e.body();
+        Optional<ConversationState> next = b.leadsTo();
         if (next.isPresent()) {
             state = next.get();
         }
+        if (b instanceof EventBody.BuyerSaid s) {
+            buyerTextBefore = lastBuyerText;
+            lastBuyerText = s.text();
+        } else if (b instanceof EventBody.HandedOff h) {
+            boolean transfer = "transfer".equals(h.reason());
+            if (!transfer || waitingSince == null) {
+                waitingSince = e.at();
+                // After "好的" to an offered human, the question before it is what the buyer wants.
+                String words = "accepted_offer".equals(h.reason()) && !buyerTextBefore.isEmpty()
+                        ? buyerTextBefore : lastBuyerText;
+                preview = words.length() > PREVIEW_CHARS ? words.substring(0, PREVIEW_CHARS) + "…" : words;
+            }
+            front = false;
+            route = h;
+        } else if (b instanceof EventBody.AgentJoined j) {
+            agentId = j.agentId();
+            agentName = j.agentName();
+            agentSince = e.at();
+        } else if (b instanceof EventBody.AgentLeft l) {
+            if (!"transfer".equals(l.reason())) {
+                waitingSince = e.at();
+                front = true;
+            }
+            agentId = null;
+        } else if (b instanceof EventBody.AgentSaid a) {
+            agentAccepted.put(a.messageId(), e.seq());
+        } else if (b instanceof EventBody.Closed) {
+            if (agentId != null) {
+                lastAgentId = agentId;
+            }
+            agentId = null;
+        } else if (b instanceof EventBody.Rated) {
+            rated = true;
+        } else if (b instanceof EventBody.SystemNotice n && BotFlow.STILL_WAITING.equals(n.code())) {
+            toldStillWaiting = true;
+        }
+    }
+
+    /** The seat of the agent holding the chat. */
+    private Optional<AgentSeat> seat() {
+        return agentId == null ? Optional.empty() : desk.waitingLines().seat(agentId);
     }
 
     /** The seq of the last event buyers can have seen (in-flight writes excluded). */
@@ -331,9 +503,309 @@ final class Conversation {
         busy = false;
         desk.settled();
         while (!busy && !backlog.isEmpty()) {
-            Pending p = backlog.poll();
-            receive(p.link, p.message);
+            backlog.poll().run();
         }
+    }
+
+    // ---- what else the buyer does (on the lane) ----
+
+    /** The buyer ends the chat ({@code close {}}): from any state but closed. */
+    void closeByBuyer(BuyerLink link) {
+        if (busy) {
+            if (!step(() -> closeByBuyer(link), true)) {
+                link.send(new BuyerFrame.Error(ErrorCode.BUSY, "too many messages at once; send it again", null));
+            }
+            return;
+        }
+        if (gone || state == ConversationState.CLOSED) {
+            link.send(new BuyerFrame.Error(ErrorCode.CONVERSATION_CLOSED, "this conversation is already closed", null));
+            return;
+        }
+        ConversationState before = state;
+        String holder = agentId;
+        ConversationEvent closed = next(new EventBody.Closed("buyer", "buyer_closed"));
+        write(List.of(closed), failure -> {
+            if (failure != null) {
+                link.send(new BuyerFrame.Error(ErrorCode.STORE_UNAVAILABLE, "could not close; send it again", null));
+                return true;
+            }
+            ended(closed, before, holder);
+            return true;
+        });
+    }
+
+    /** A closing is stored: tell everyone, free the agent or the place in line. */
+    private void ended(ConversationEvent closed, ConversationState before, String holder) {
+        Optional<AgentSeat> agent = seat();
+        record(closed);
+        place = null;
+        if (before == ConversationState.WAITING) {
+            desk.waitingLines().remove(id);
+        } else if (holder != null) {
+            desk.waitingLines().released(id, holder, true);
+        }
+        broadcast(closed, null);
+        agent.ifPresent(s -> s.send(new AgentFrame.Event(id, closed)));
+    }
+
+    /** The buyer rates the closed chat, once. */
+    void rate(BuyerLink link, int score, String comment) {
+        if (busy) {
+            if (!step(() -> rate(link, score, comment), true)) {
+                link.send(new BuyerFrame.Error(ErrorCode.BUSY, "too many messages at once; send it again", null));
+            }
+            return;
+        }
+        if (state != ConversationState.CLOSED) {
+            link.send(new BuyerFrame.Error(ErrorCode.NOT_CLOSED, "a chat is rated once it is closed", null));
+            return;
+        }
+        if (rated) {
+            link.send(new BuyerFrame.Error(ErrorCode.ALREADY_RATED, "this chat has been rated already", null));
+            return;
+        }
+        ConversationEvent rating = next(new EventBody.Rated(score, comment == null ? "" : comment));
+        write(List.of(rating), failure -> {
+            if (failure != null) {
+                link.send(new BuyerFrame.Error(ErrorCode.STORE_UNAVAILABLE, "the rating could not be saved; send it"
+                        + " again", null));
+                return true;
+            }
+            record(rating);
+            broadcast(rating, null);
+            if (lastAgentId != null) {
+                desk.waitingLines().seat(lastAgentId).ifPresent(s -> s.send(new AgentFrame.Event(id, rating)));
+            }
+            return true;
+        });
+    }
+
+    /** The buyer started or stopped typing: the agent holding the chat sees it (nothing is stored). */
+    void buyerTyping(boolean active) {
+        if (state == ConversationState.WITH_AGENT) {
+            seat().ifPresent(s -> s.send(new AgentFrame.Typing(id, active)));
+        }
+    }
+
+    // ---- what the agent holding the chat does (on the lane) ----
+
+    private boolean heldBy(AgentSeat seat) {
+        return state == ConversationState.WITH_AGENT && seat.id().equals(agentId);
+    }
+
+    private void refuseAgent(AgentSeat seat, String messageId) {
+        if (gone || state == ConversationState.CLOSED) {
+            seat.send(new AgentFrame.Error(AgentErrorCode.CONVERSATION_CLOSED, "this chat is closed", id, messageId));
+        } else {
+            seat.send(new AgentFrame.Error(AgentErrorCode.NOT_YOURS, "you do not hold this chat", id, messageId));
+        }
+    }
+
+    /** The agent writes to the buyer; a resent message id is acked again with its first seq. */
+    void agentSays(AgentSeat seat, String messageId, String text) {
+        if (busy) {
+            if (!step(() -> agentSays(seat, messageId, text), true)) {
+                seat.send(new AgentFrame.Error(AgentErrorCode.BUSY, "too many messages at once; send it again", id,
+                        messageId));
+            }
+            return;
+        }
+        Long seq = agentAccepted.get(messageId);
+        if (seq != null) {
+            seat.send(new AgentFrame.Ack(id, messageId, seq, true));
+            return;
+        }
+        if (!heldBy(seat)) {
+            refuseAgent(seat, messageId);
+            return;
+        }
+        if (desk.stopping()) {
+            seat.send(new AgentFrame.Error(AgentErrorCode.SHUTTING_DOWN, "the gateway is restarting; send it again",
+                    id, messageId));
+            return;
+        }
+        ConversationEvent said = next(new EventBody.AgentSaid(seat.id(), seat.name(), messageId, text));
+        write(List.of(said), failure -> {
+            if (failure != null) {
+                seat.send(new AgentFrame.Error(AgentErrorCode.STORE_UNAVAILABLE,
+                        "your message could not be saved; send it again", id, messageId));
+                return true;
+            }
+            record(said);
+            seat.send(new AgentFrame.Ack(id, messageId, said.seq(), false));
+            broadcast(said, null);
+            return true;
+        });
+    }
+
+    /** The agent's typing indicator, shown to the buyer (nothing is stored). */
+    void agentTyping(AgentSeat seat, boolean active) {
+        if (heldBy(seat)) {
+            BuyerFrame.Typing frame = new BuyerFrame.Typing(seat.name(), active);
+            for (BuyerLink l : links) {
+                l.send(frame);
+            }
+        }
+    }
+
+    /** The agent ends the chat: the buyer sees it closed and is asked for a rating. */
+    void closeByAgent(AgentSeat seat) {
+        if (busy) {
+            if (!step(() -> closeByAgent(seat), true)) {
+                seat.send(new AgentFrame.Error(AgentErrorCode.BUSY, "too busy; send it again", id, null));
+            }
+            return;
+        }
+        if (!heldBy(seat)) {
+            refuseAgent(seat, null);
+            return;
+        }
+        String holder = agentId;
+        ConversationEvent closed = next(new EventBody.Closed("agent", "agent_closed"));
+        write(List.of(closed), failure -> {
+            if (failure != null) {
+                seat.send(new AgentFrame.Error(AgentErrorCode.STORE_UNAVAILABLE, "could not close; send it again", id,
+                        null));
+                return true;
+            }
+            ended(closed, ConversationState.WITH_AGENT, holder);
+            return true;
+        });
+    }
+
+    /**
+     * The agent sends the chat to another queue's line: the buyer sees the agent leave and their new place; the
+     * chat keeps the time the buyer started waiting, so they do not queue behind people who came later.
+     */
+    void transferToQueue(AgentSeat seat, GatewayConfig.QueueInfo queue) {
+        if (busy) {
+            if (!step(() -> transferToQueue(seat, queue), true)) {
+                seat.send(new AgentFrame.Error(AgentErrorCode.BUSY, "too busy; send it again", id, null));
+            }
+            return;
+        }
+        if (!heldBy(seat)) {
+            refuseAgent(seat, null);
+            return;
+        }
+        String trigger = route == null ? "" : route.trigger();
+        ConversationEvent left = next(new EventBody.AgentLeft(seat.id(), seat.name(), "transfer"));
+        ConversationEvent handedOff = next(new EventBody.HandedOff(queue.id(), queue.name(), queue.priority(),
+                trigger, "transfer", false));
+        write(List.of(left, handedOff), failure -> {
+            if (failure != null) {
+                seat.send(new AgentFrame.Error(AgentErrorCode.STORE_UNAVAILABLE,
+                        "the transfer could not be saved; try again", id, null));
+                return true;
+            }
+            record(left);
+            place = null;
+            broadcast(left, null);
+            seat.send(new AgentFrame.Released(id, "transferred"));
+            Handoff handoff = withheld(handedOff);
+            desk.waitingLines().transferred(id, seat.id(), handoff)
+                    .whenCompleteAsync((p, qFailure) -> shown(handedOff, p, qFailure), lane);
+            return false;
+        });
+    }
+
+    // ---- what the queue asks (on the lane) ----
+
+    /** The queue gives this waiting chat to {@code seat}. */
+    void assign(AgentSeat seat, String how, CompletableFuture<Assignments.Outcome> result) {
+        step(() -> {
+            if (gone || state != ConversationState.WAITING) {
+                result.complete(Assignments.Outcome.REFUSED);
+                return;
+            }
+            ConversationEvent joined = next(new EventBody.AgentJoined(seat.id(), seat.name(), how));
+            write(List.of(joined), failure -> {
+                if (failure != null) {
+                    result.complete(Assignments.Outcome.STORE_FAILED);
+                    return true;
+                }
+                record(joined);
+                place = null;
+                broadcast(joined, null);
+                seat.send(new AgentFrame.Assigned(id, events, route, how, false));
+                result.complete(Assignments.Outcome.DONE);
+                return true;
+            });
+        }, false);
+    }
+
+    /** The queue hands the chat straight from one agent to another. */
+    void handOver(AgentSeat from, AgentSeat to, CompletableFuture<Assignments.Outcome> result) {
+        step(() -> {
+            if (!heldBy(from)) {
+                result.complete(Assignments.Outcome.REFUSED);
+                return;
+            }
+            ConversationEvent left = next(new EventBody.AgentLeft(from.id(), from.name(), "transfer"));
+            ConversationEvent joined = next(new EventBody.AgentJoined(to.id(), to.name(), "transfer"));
+            write(List.of(left, joined), failure -> {
+                if (failure != null) {
+                    result.complete(Assignments.Outcome.STORE_FAILED);
+                    return true;
+                }
+                record(left);
+                record(joined);
+                broadcast(left, null);
+                broadcast(joined, null);
+                from.send(new AgentFrame.Released(id, "transferred"));
+                to.send(new AgentFrame.Assigned(id, events, route, "transfer", false));
+                result.complete(Assignments.Outcome.DONE);
+                return true;
+            });
+        }, false);
+    }
+
+    /** The queue takes the chat back from an agent who went away: it goes back to the head of its line. */
+    void takeBack(String fromAgentId, String reason, CompletableFuture<Optional<Handoff>> result) {
+        step(() -> {
+            if (state != ConversationState.WITH_AGENT || !fromAgentId.equals(agentId) || route == null) {
+                result.complete(Optional.empty());
+                return;
+            }
+            Optional<AgentSeat> seat = seat();
+            ConversationEvent left = next(new EventBody.AgentLeft(fromAgentId, agentName, reason));
+            write(List.of(left), failure -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                    return true;
+                }
+                record(left);
+                broadcast(left, null);
+                seat.ifPresent(s -> s.send(new AgentFrame.Released(id, reason)));
+                result.complete(Optional.of(handoff(route)));
+                return true;
+            });
+        }, false);
+    }
+
+    /** The agent's console reconnected: it gets the chat's whole history again. */
+    void show(AgentSeat seat) {
+        if (heldBy(seat)) {
+            seat.send(new AgentFrame.Assigned(id, events, route, "resume", true));
+        }
+    }
+
+    /** The chat is past the SLA: the buyer hears once (per conversation) that someone is coming. */
+    void stillWaiting() {
+        step(() -> {
+            if (state != ConversationState.WAITING || toldStillWaiting || gone) {
+                return;
+            }
+            ConversationEvent notice = next(new EventBody.SystemNotice(BotFlow.STILL_WAITING,
+                    desk.config().textsFor(lang).stillWaiting()));
+            write(List.of(notice), failure -> {
+                if (failure == null) {
+                    record(notice);
+                    broadcast(notice, null);
+                }
+                return true;
+            });
+        }, false);
     }
 
     // ---- the waiting line and housekeeping (on the lane) ----
@@ -375,20 +847,16 @@ final class Conversation {
             desk.forget(this);
             return;
         }
-        busy = true;
-        ConversationEvent closed = new ConversationEvent(id, ++lastSeq, desk.now(),
-                new EventBody.Closed("system", "idle"));
-        desk.store(List.of(closed)).whenCompleteAsync((ok, failure) -> {
+        ConversationEvent closed = next(new EventBody.Closed("system", "idle"));
+        write(List.of(closed), failure -> {
             if (failure == null) {
                 record(closed);
                 // A buyer who came back while the close was being stored sees it happen.
                 broadcast(closed, null);
                 gone = true;
                 desk.forget(this);
-            } else {
-                desk.storeFailed(id, failure);
             }
-            done();
-        }, lane);
+            return true;
+        });
     }
 }

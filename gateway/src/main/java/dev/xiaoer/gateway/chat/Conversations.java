@@ -2,6 +2,8 @@ package dev.xiaoer.gateway.chat;
 
 import dev.xiaoer.gateway.config.GatewayConfig;
 import dev.xiaoer.gateway.event.ConversationEvent;
+import dev.xiaoer.gateway.queue.AgentSeat;
+import dev.xiaoer.gateway.queue.Assignments;
 import dev.xiaoer.gateway.queue.Handoff;
 import dev.xiaoer.gateway.queue.WaitingLines;
 import dev.xiaoer.gateway.store.ConversationStore;
@@ -80,6 +82,7 @@ public final class Conversations implements AutoCloseable {
                 run(c, () -> c.moved(place));
             }
         });
+        waitingLines.serve(new QueueRequests());
     }
 
     /** A builder; store, engine, waiting lines and config are required, the clock defaults to the system's. */
@@ -148,6 +151,10 @@ public final class Conversations implements AutoCloseable {
             if (waiting.isPresent()) {
                 placed.add(waitingLines.enqueue(waiting.get()).thenAcceptAsync(c::placed, c.lane));
             }
+            Optional<String> holder = c.holder();
+            if (holder.isPresent()) {
+                waitingLines.restoreHeld(id, holder.get(), c.queue(), c.holderSince());
+            }
         }
         CompletableFuture.allOf(placed.toArray(new CompletableFuture<?>[0])).join();
         return stored.size();
@@ -206,6 +213,34 @@ public final class Conversations implements AutoCloseable {
             return;
         }
         run(c, () -> c.receive(link, message));
+    }
+
+    /** The buyer ends the chat. */
+    public void close(BuyerLink link) {
+        Conversation c = conversationOf(link);
+        if (c == null) {
+            link.send(new BuyerFrame.Error(ErrorCode.SESSION_NOT_FOUND, "this session has ended", null));
+            return;
+        }
+        run(c, () -> c.closeByBuyer(link));
+    }
+
+    /** The buyer rates the closed chat (score 1–5, comment may be null). */
+    public void rate(BuyerLink link, int score, String comment) {
+        Conversation c = conversationOf(link);
+        if (c == null) {
+            link.send(new BuyerFrame.Error(ErrorCode.SESSION_NOT_FOUND, "this session has ended", null));
+            return;
+        }
+        run(c, () -> c.rate(link, score, comment));
+    }
+
+    /** The buyer started or stopped typing. */
+    public void typing(BuyerLink link, boolean active) {
+        Conversation c = conversationOf(link);
+        if (c != null) {
+            run(c, () -> c.buyerTyping(active));
+        }
     }
 
     /** The connection went away. */
@@ -376,7 +411,13 @@ public final class Conversations implements AutoCloseable {
         return lanes[Math.floorMod(id.hashCode(), lanes.length)];
     }
 
-    private void run(Conversation c, Runnable task) {
+    /** An open conversation (or one closed with a buyer still attached), or null. */
+    Conversation find(String conversationId) {
+        return conversationId == null ? null : open.get(conversationId);
+    }
+
+    /** Runs a task on the conversation's lane; false when the lanes are stopped and it was dropped. */
+    boolean run(Conversation c, Runnable task) {
         try {
             c.lane.execute(() -> {
                 try {
@@ -385,9 +426,76 @@ public final class Conversations implements AutoCloseable {
                     LOG.error("conversation {}: unexpected failure", c.id, e);
                 }
             });
+            return true;
         } catch (RejectedExecutionException e) {
             // The lanes are stopped: the gateway is shutting down and every connection is being closed.
             LOG.debug("conversation {}: task after shutdown dropped", c.id);
+            return false;
+        }
+    }
+
+    /**
+     * A request of the queue that fails on a bug still gets an answer, or the queue would count the chat against its
+     * agent forever.
+     */
+    private static Runnable answering(CompletableFuture<?> result, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                throw e;
+            }
+        };
+    }
+
+    /** What the queue asks of conversations, done on their lanes. */
+    private final class QueueRequests implements Assignments {
+
+        @Override
+        public CompletableFuture<Outcome> assign(String conversationId, AgentSeat agent, String how) {
+            CompletableFuture<Outcome> result = new CompletableFuture<>();
+            Conversation c = open.get(conversationId);
+            if (c == null || !run(c, answering(result, () -> c.assign(agent, how, result)))) {
+                result.complete(Outcome.REFUSED);
+            }
+            return result;
+        }
+
+        @Override
+        public CompletableFuture<Outcome> handOver(String conversationId, AgentSeat from, AgentSeat to) {
+            CompletableFuture<Outcome> result = new CompletableFuture<>();
+            Conversation c = open.get(conversationId);
+            if (c == null || !run(c, answering(result, () -> c.handOver(from, to, result)))) {
+                result.complete(Outcome.REFUSED);
+            }
+            return result;
+        }
+
+        @Override
+        public CompletableFuture<Optional<Handoff>> takeBack(String conversationId, String agentId, String reason) {
+            CompletableFuture<Optional<Handoff>> result = new CompletableFuture<>();
+            Conversation c = open.get(conversationId);
+            if (c == null || !run(c, answering(result, () -> c.takeBack(agentId, reason, result)))) {
+                result.complete(Optional.empty());
+            }
+            return result;
+        }
+
+        @Override
+        public void show(String conversationId, AgentSeat agent) {
+            Conversation c = open.get(conversationId);
+            if (c != null) {
+                run(c, () -> c.show(agent));
+            }
+        }
+
+        @Override
+        public void stillWaiting(String conversationId) {
+            Conversation c = open.get(conversationId);
+            if (c != null) {
+                run(c, c::stillWaiting);
+            }
         }
     }
 }

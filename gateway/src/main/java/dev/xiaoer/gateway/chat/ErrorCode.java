@@ -18,6 +18,8 @@ public enum ErrorCode {
     TEXT_TOO_LONG("text_too_long", false),
     EMPTY_MESSAGE("empty_message", false),
     CONVERSATION_CLOSED("conversation_closed", false),
+    NOT_CLOSED("not_closed", false),
+    ALREADY_RATED("already_rated", false),
     RATE_LIMITED("rate_limited", true),
     BUSY("busy", true),
     STORE_UNAVAILABLE("store_unavailable", true),

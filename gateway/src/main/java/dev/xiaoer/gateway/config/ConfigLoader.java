@@ -7,6 +7,12 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.xiaoer.gateway.agent.Agent;
+import dev.xiaoer.gateway.agent.SecretHash;
+import dev.xiaoer.intents.IntentFileException;
+import dev.xiaoer.intents.routing.Rule;
+import dev.xiaoer.intents.routing.RoutingRules;
+import dev.xiaoer.intents.routing.RulesFile;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +30,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,8 +45,12 @@ final class ConfigLoader {
     static final String DEFAULT_RESOURCE = "default-gateway.yaml";
     private static final String DEFAULT_NAME = "embedded default-gateway.yaml";
 
-    /** Sections the next issues fill: accepted with any content, not read yet. */
+    /** Sections not checked key by key against the defaults: agents are a list checked by {@link #agents}. */
     private static final Set<String> RESERVED = Set.of("agents", "admin", "widget");
+    private static final List<String> AGENT_KEYS = List.of("id", "name", "queues", "maxChats", "role", "secret");
+    private static final java.util.regex.Pattern AGENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final int MAX_AGENT_NAME_CHARS = 40;
+    private static final int MAX_QUICK_REPLIES = 100;
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -84,9 +95,154 @@ final class ConfigLoader {
 
     private GatewayConfig build() throws ConfigException {
         String source = user == null ? DEFAULT_NAME : user.name;
-        return new GatewayConfig(source, server(), path("data.dir", false), intents(), origins(), limits(), chat(),
-                hours(), texts(), new GatewayConfig.Queues(integer("queues.handleSeconds", 1, 86_400)),
-                new GatewayConfig.Retention(integer("retention.days", 1, 36_500)));
+        GatewayConfig.Intents intents = intents();
+        List<GatewayConfig.QueueInfo> known = knownQueues(intents.rules());
+        GatewayConfig.Limits limits = limits();
+        return new GatewayConfig(source, server(), path("data.dir", false), intents, origins(), limits, chat(),
+                hours(), texts(), new GatewayConfig.Queues(integer("queues.handleSeconds", 1, 86_400),
+                        integer("queues.graceSeconds", 0, 86_400), known),
+                new GatewayConfig.Retention(integer("retention.days", 1, 36_500)), agents(known),
+                quickReplies(limits.maxTextChars()), new GatewayConfig.Sla(integer("sla.waitMinutes", 1, 10_080)),
+                new GatewayConfig.Console(integer("console.tokenHours", 1, 720)));
+    }
+
+    /** The queues of the routing rules in force, which agents and transfers may name. */
+    private List<GatewayConfig.QueueInfo> knownQueues(Path rulesFile) throws ConfigException {
+        RoutingRules rules;
+        try {
+            rules = rulesFile == null ? RulesFile.embedded() : RulesFile.read(rulesFile);
+        } catch (IntentFileException e) {
+            throw error("intents.rules", "the rules file cannot be used: " + e.getMessage());
+        }
+        List<GatewayConfig.QueueInfo> out = new ArrayList<>();
+        for (Rule r : rules.rules()) {
+            if (r.kind() == Rule.Kind.QUEUE) {
+                out.add(new GatewayConfig.QueueInfo(r.id(), r.name(), r.priority()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The agents: each a section with id, name, queues (ids of the rules' queues, or "*"), maxChats, role and the
+     * secret's hash line. Checked here so that a typo is named with its line instead of surfacing as a login that
+     * never works.
+     */
+    private List<Agent> agents(List<GatewayConfig.QueueInfo> known) throws ConfigException {
+        Doc doc = docFor("agents");
+        JsonNode list = doc.node("agents");
+        if (list.isMissingNode() || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw error("agents", "must be a list of agents, each starting with '- id: …'");
+        }
+        Set<String> queueIds = new LinkedHashSet<>();
+        known.forEach(q -> queueIds.add(q.id()));
+        Map<String, Integer> seen = new HashMap<>();
+        List<Agent> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "agents[" + i + "]";
+            JsonNode a = list.get(i);
+            if (!a.isObject()) {
+                throw at(doc, at, "must be a section with " + String.join(", ", AGENT_KEYS));
+            }
+            for (Iterator<String> it = a.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!AGENT_KEYS.contains(k)) {
+                    throw at(doc, at + "." + k, "unknown key (an agent has: " + String.join(", ", AGENT_KEYS) + ")");
+                }
+            }
+            String id = plain(doc, at + ".id", a.get("id"), "the name the agent logs in with, e.g. xiaomei");
+            if (!AGENT_ID.matcher(id).matches()) {
+                throw at(doc, at + ".id", "'" + id + "' is not a usable id (1 to 64 letters, digits, '.', '_' or '-')");
+            }
+            Integer first = seen.putIfAbsent(id, doc.line(at + ".id"));
+            if (first != null) {
+                throw at(doc, at + ".id", "duplicate id '" + id + "' (also at line " + first + "); ids must be unique");
+            }
+            String name = plain(doc, at + ".name", a.get("name"), "what buyers see, e.g. 小美");
+            if (name.codePointCount(0, name.length()) > MAX_AGENT_NAME_CHARS) {
+                throw at(doc, at + ".name", "is longer than " + MAX_AGENT_NAME_CHARS + " characters");
+            }
+            JsonNode qs = a.get("queues");
+            if (qs == null || !qs.isArray() || qs.isEmpty()) {
+                throw at(doc, at + ".queues", "must be a non-empty list of queue ids, e.g. [after-sales, human], or"
+                        + " [\"*\"] for every queue (the rules have: " + String.join(", ", queueIds) + ")");
+            }
+            Set<String> queues = new LinkedHashSet<>();
+            boolean all = false;
+            for (JsonNode q : qs) {
+                String qid = q.isValueNode() && !q.isNull() ? q.asText() : "";
+                if (qid.equals("*")) {
+                    all = true;
+                } else if (queueIds.contains(qid)) {
+                    queues.add(qid);
+                } else {
+                    throw at(doc, at + ".queues", "unknown queue '" + qid + "' (the rules have: "
+                            + String.join(", ", queueIds) + "; or \"*\" for every queue)");
+                }
+            }
+            int maxChats = 5;
+            JsonNode mc = a.get("maxChats");
+            if (mc != null && !mc.isNull()) {
+                if (!mc.isIntegralNumber() || !mc.canConvertToInt() || mc.intValue() < 1 || mc.intValue() > 100) {
+                    throw at(doc, at + ".maxChats", "'" + mc.asText() + "' is not a number from 1 to 100 (how many"
+                            + " chats the agent holds at once)");
+                }
+                maxChats = mc.intValue();
+            }
+            Agent.Role role = Agent.Role.AGENT;
+            JsonNode r = a.get("role");
+            if (r != null && !r.isNull()) {
+                String rs = r.asText();
+                if (rs.equals("supervisor")) {
+                    role = Agent.Role.SUPERVISOR;
+                } else if (!rs.equals("agent")) {
+                    throw at(doc, at + ".role", "'" + rs + "' is not a role (write agent or supervisor)");
+                }
+            }
+            String secretLine = plain(doc, at + ".secret", a.get("secret"),
+                    "the hash line printed by: java -jar gateway/target/xiaoer-gateway.jar hash-secret");
+            SecretHash secret;
+            try {
+                secret = SecretHash.parse(secretLine);
+            } catch (IllegalArgumentException e) {
+                throw at(doc, at + ".secret", e.getMessage() + " (never write the secret itself here: run java -jar"
+                        + " gateway/target/xiaoer-gateway.jar hash-secret and paste the line it prints)");
+            }
+            out.add(new Agent(id, name, queues, all, maxChats, role, secret));
+        }
+        return out;
+    }
+
+    private static String plain(Doc doc, String key, JsonNode n, String what) throws ConfigException {
+        if (n == null || n.isNull() || !n.isValueNode() || n.asText().isBlank()) {
+            throw at(doc, key, "is missing or empty (write " + what + ")");
+        }
+        return n.asText().trim();
+    }
+
+    private static ConfigException at(Doc doc, String key, String problem) {
+        return new ConfigException(doc.name, doc.line(key), key, problem);
+    }
+
+    /** Canned answers an agent can send with one click. */
+    private List<String> quickReplies(int maxChars) throws ConfigException {
+        List<String> replies = stringList("quickReplies");
+        if (replies.size() > MAX_QUICK_REPLIES) {
+            throw error("quickReplies", "has " + replies.size() + " entries; at most " + MAX_QUICK_REPLIES);
+        }
+        for (int i = 0; i < replies.size(); i++) {
+            String r = replies.get(i);
+            if (r.isBlank()) {
+                throw error("quickReplies[" + i + "]", "is empty (write the answer, or remove the line)");
+            }
+            if (r.codePointCount(0, r.length()) > maxChars) {
+                throw error("quickReplies[" + i + "]", "is longer than limits.maxTextChars (" + maxChars + ")");
+            }
+        }
+        return replies;
     }
 
     private GatewayConfig.Server server() throws ConfigException {
@@ -242,8 +398,8 @@ final class ConfigLoader {
             }
             out.put(lang, new GatewayConfig.Texts(text(p + "greeting"), text(p + "suggest"), text(p + "unknown"),
                     text(p + "offerHuman"), text(p + "alreadyWaiting"), text(p + "withAgent"),
-                    text(p + "outOfHours"), text(p + "leaveMessage"), text(p + "today"), text(p + "tomorrow"),
-                    weekdays));
+                    text(p + "outOfHours"), text(p + "leaveMessage"), text(p + "noAgents"),
+                    text(p + "stillWaiting"), text(p + "today"), text(p + "tomorrow"), weekdays));
         }
         return out;
     }
@@ -463,27 +619,56 @@ final class ConfigLoader {
             return new Doc(name, root, lines);
         }
 
+        /** An object or list being read, with its key path and, for a list, the index of its next element. */
+        private static final class Container {
+            final String path;
+            final boolean list;
+            int next;
+
+            Container(String path, boolean list) {
+                this.path = path;
+                this.list = list;
+            }
+        }
+
+        /**
+         * Records the line of every key as a dotted path, with list elements indexed ({@code agents[1].secret},
+         * {@code allowedOrigins[0]}), so that an error in the second agent names the second agent's line.
+         */
         private static void recordLines(JsonParser p, Map<String, Integer> lines) throws IOException {
-            Deque<String> path = new ArrayDeque<>();
+            Deque<Container> stack = new ArrayDeque<>();
+            String pendingKey = "";
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.FIELD_NAME) {
-                    String parent = path.isEmpty() ? "" : path.peek();
-                    String key = parent.isEmpty() ? p.currentName() : parent + "." + p.currentName();
-                    lines.put(key, p.currentTokenLocation().getLineNr());
-                    JsonToken v = p.nextToken();
-                    if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
-                        path.push(key);
-                    }
+                    Container c = stack.peek();
+                    String parent = c == null ? "" : c.path;
+                    pendingKey = parent.isEmpty() ? p.currentName() : parent + "." + p.currentName();
+                    lines.put(pendingKey, p.currentTokenLocation().getLineNr());
                 } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-                    // Top-level document or an element of a list: keep the parent's path.
-                    path.push(path.isEmpty() ? "" : path.peek());
+                    String path = valuePath(stack, pendingKey, p, lines);
+                    stack.push(new Container(path, t == JsonToken.START_ARRAY));
                 } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-                    if (!path.isEmpty()) {
-                        path.pop();
-                    }
+                    stack.pop();
+                } else {
+                    valuePath(stack, pendingKey, p, lines);
                 }
             }
+        }
+
+        /** The path of the value just read: the pending key in an object, the next index in a list. */
+        private static String valuePath(Deque<Container> stack, String pendingKey, JsonParser p,
+                                        Map<String, Integer> lines) {
+            Container c = stack.peek();
+            if (c == null) {
+                return "";
+            }
+            if (c.list) {
+                String path = c.path + "[" + c.next++ + "]";
+                lines.putIfAbsent(path, p.currentTokenLocation().getLineNr());
+                return path;
+            }
+            return pendingKey;
         }
 
         JsonNode node(String dottedKey) {
@@ -508,20 +693,16 @@ final class ConfigLoader {
 
         int line(String dottedKey) {
             String key = dottedKey;
-            int bracket = key.indexOf('[');
-            if (bracket >= 0) {
-                key = key.substring(0, bracket);
-            }
             while (true) {
                 Integer l = lines.get(key);
                 if (l != null) {
                     return l;
                 }
-                int dot = key.lastIndexOf('.');
-                if (dot < 0) {
+                int cut = Math.max(key.lastIndexOf('.'), key.lastIndexOf('['));
+                if (cut <= 0) {
                     return 0;
                 }
-                key = key.substring(0, dot);
+                key = key.substring(0, cut);
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.xiaoer.gateway.config;
 
+import dev.xiaoer.gateway.agent.Agent;
+
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -7,6 +9,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,7 +20,8 @@ import java.util.Set;
  */
 public record GatewayConfig(String source, Server server, Path dataDir, Intents intents, List<String> allowedOrigins,
                             Limits limits, Chat chat, Hours businessHours, Map<String, Texts> texts, Queues queues,
-                            Retention retention) {
+                            Retention retention, List<Agent> agents, List<String> quickReplies, Sla sla,
+                            Console console) {
 
     /** The language used for system texts when a client names none. */
     public static final String DEFAULT_LANG = "zh";
@@ -37,6 +41,10 @@ public record GatewayConfig(String source, Server server, Path dataDir, Intents 
         }
         Objects.requireNonNull(queues, "queues");
         Objects.requireNonNull(retention, "retention");
+        agents = List.copyOf(agents);
+        quickReplies = List.copyOf(quickReplies);
+        Objects.requireNonNull(sla, "sla");
+        Objects.requireNonNull(console, "console");
     }
 
     /**
@@ -64,37 +72,55 @@ public record GatewayConfig(String source, Server server, Path dataDir, Intents 
         }
         return new GatewayConfig(source, new Server(server.host(), port, server.trustProxy(), server.tls(),
                 server.shutdownGraceSeconds()), dataDir, intents, allowedOrigins, limits, chat, businessHours, texts,
-                queues, retention);
+                queues, retention, agents, quickReplies, sla, console);
     }
 
     /** This configuration storing under another folder ({@code --data}). */
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(source, server, dir, intents, allowedOrigins, limits, chat, businessHours, texts,
-                queues, retention);
+                queues, retention, agents, quickReplies, sla, console);
     }
 
     /** This configuration with other limits (tests and embedders). */
     public GatewayConfig withLimits(Limits newLimits) {
         return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, newLimits, chat, businessHours,
-                texts, queues, retention);
+                texts, queues, retention, agents, quickReplies, sla, console);
     }
 
     /** This configuration with another origin allow-list. */
     public GatewayConfig withAllowedOrigins(List<String> origins) {
         return new GatewayConfig(source, server, dataDir, intents, origins, limits, chat, businessHours, texts,
-                queues, retention);
+                queues, retention, agents, quickReplies, sla, console);
     }
 
     /** This configuration with other business hours. */
     public GatewayConfig withBusinessHours(Hours hours) {
         return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, limits, chat, hours, texts,
-                queues, retention);
+                queues, retention, agents, quickReplies, sla, console);
     }
 
     /** This configuration with another server section. */
     public GatewayConfig withServer(Server newServer) {
         return new GatewayConfig(source, newServer, dataDir, intents, allowedOrigins, limits, chat, businessHours,
-                texts, queues, retention);
+                texts, queues, retention, agents, quickReplies, sla, console);
+    }
+
+    /** This configuration with other agents (tests and embedders; the config file's agents are validated). */
+    public GatewayConfig withAgents(List<Agent> newAgents) {
+        return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, limits, chat, businessHours,
+                texts, queues, retention, newAgents, quickReplies, sla, console);
+    }
+
+    /** This configuration with another waiting-line section. */
+    public GatewayConfig withQueues(Queues newQueues) {
+        return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, limits, chat, businessHours,
+                texts, newQueues, retention, agents, quickReplies, sla, console);
+    }
+
+    /** This configuration with another SLA. */
+    public GatewayConfig withSla(Sla newSla) {
+        return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, limits, chat, businessHours,
+                texts, queues, retention, agents, quickReplies, newSla, console);
     }
 
     /** The texts for {@code lang}, or the default language's when there are none. */
@@ -152,8 +178,8 @@ public record GatewayConfig(String source, Server server, Path dataDir, Intents 
 
     /** Everything the bot and the system say to buyers in one language. */
     public record Texts(String greeting, String suggest, String unknown, String offerHuman, String alreadyWaiting,
-                        String withAgent, String outOfHours, String leaveMessage, String today, String tomorrow,
-                        List<String> weekdays) {
+                        String withAgent, String outOfHours, String leaveMessage, String noAgents,
+                        String stillWaiting, String today, String tomorrow, List<String> weekdays) {
         public Texts {
             weekdays = List.copyOf(weekdays);
             if (weekdays.size() != 7) {
@@ -162,8 +188,40 @@ public record GatewayConfig(String source, Server server, Path dataDir, Intents 
         }
     }
 
-    /** Waiting lines: the assumed handling time used for wait estimates until real ones are measured. */
-    public record Queues(int handleSeconds) {
+    /**
+     * Waiting lines: the assumed handling time per chat used for wait estimates until real ones are measured, how
+     * long an agent who dropped off or went away keeps their chats, and the queues the routing rules define.
+     */
+    public record Queues(int handleSeconds, int graceSeconds, List<QueueInfo> known) {
+        public Queues {
+            known = List.copyOf(known);
+        }
+
+        /** The queue with this id, if the rules define it. */
+        public Optional<QueueInfo> queue(String id) {
+            for (QueueInfo q : known) {
+                if (q.id().equals(id)) {
+                    return Optional.of(q);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** One queue of the routing rules: its id, the name buyers and agents see, and its priority. */
+    public record QueueInfo(String id, String name, int priority) {
+        public QueueInfo {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /** The service level: a chat waiting longer than this raises reminders. */
+    public record Sla(int waitMinutes) {
+    }
+
+    /** The agent console: how long a login stays valid without the secret. */
+    public record Console(int tokenHours) {
     }
 
     /** How long closed conversations are kept. */

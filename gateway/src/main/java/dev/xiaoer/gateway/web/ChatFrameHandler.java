@@ -32,7 +32,7 @@ import java.io.IOException;
  * <p>Logs one line per connection event (connect, hello or resume, close with its reason) and never the text of a
  * message: buyers' words stay out of the logs.
  */
-final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> implements WebSocketEndpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.xiaoer.gateway.connections");
 
@@ -138,6 +138,22 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
             lastSeen = Math.max(lastSeen, a.seq());
         } else if (in instanceof Inbound.PingFrame) {
             link.send(new BuyerFrame.Pong());
+        } else if (in instanceof Inbound.TypingFrame t) {
+            if (helloState == ATTACHED) {
+                conversations.typing(link, t.active());
+            }
+        } else if (in instanceof Inbound.CloseFrame) {
+            if (helloState != ATTACHED) {
+                error(ErrorCode.HELLO_FIRST, "send hello and wait for welcome first", null);
+                return;
+            }
+            conversations.close(link);
+        } else if (in instanceof Inbound.RateFrame r) {
+            if (helloState != ATTACHED) {
+                error(ErrorCode.HELLO_FIRST, "send hello and wait for welcome first", null);
+                return;
+            }
+            conversations.rate(link, r.score(), r.comment());
         } else if (in instanceof Inbound.Invalid bad) {
             error(bad.code(), bad.message(), bad.id());
         }
@@ -166,13 +182,13 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
         link.send(new BuyerFrame.Error(code, message, id));
     }
 
-    /** Whether the WebSocket handshake has completed on this connection. */
-    boolean upgraded() {
+    @Override
+    public boolean upgraded() {
         return channel != null;
     }
 
-    /** Sends a close frame with a code and reason, then closes; safe from any thread. */
-    void closeWith(WebSocketCloseStatus status, String reason) {
+    @Override
+    public void closeWith(WebSocketCloseStatus status, String reason) {
         Channel ch = channel;
         if (ch == null || !ch.isActive()) {
             return;

@@ -32,6 +32,7 @@ final class FrameCodec {
     static final int MAX_SESSION_CHARS = 64;
     static final int MAX_TOKEN_CHARS = 128;
     static final int MAX_FAQ_ID_CHARS = 128;
+    static final int MAX_COMMENT_CHARS = 500;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
@@ -76,8 +77,11 @@ final class FrameCodec {
         String session;
         String token;
         String lang;
+        String comment;
         long lastSeq = -1;
         long seq = -1;
+        long score = -1;
+        Boolean active;
         boolean hasLastSeq;
         boolean hasSeq;
         String badField;
@@ -96,6 +100,9 @@ final class FrameCodec {
                     case "session" -> session = string(p, v, name, MAX_SESSION_CHARS);
                     case "token" -> token = string(p, v, name, MAX_TOKEN_CHARS);
                     case "lang" -> lang = string(p, v, name, 16);
+                    case "comment" -> comment = string(p, v, name, MAX_COMMENT_CHARS);
+                    case "score" -> score = number(p, v, name);
+                    case "active" -> active = bool(p, v, name);
                     case "lastSeq" -> {
                         lastSeq = number(p, v, name);
                         hasLastSeq = v != JsonToken.VALUE_NULL;
@@ -147,6 +154,18 @@ final class FrameCodec {
             return n;
         }
 
+        private Boolean bool(JsonParser p, JsonToken v, String name) throws IOException {
+            if (v == JsonToken.VALUE_NULL) {
+                return null;
+            }
+            if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE) {
+                p.skipChildren();
+                fail(name, "must be true or false");
+                return null;
+            }
+            return v == JsonToken.VALUE_TRUE;
+        }
+
         private void fail(String name, String reason) {
             if (badField == null) {
                 badField = name;
@@ -195,9 +214,25 @@ final class FrameCodec {
                     return new Inbound.AckFrame(seq);
                 case "ping":
                     return new Inbound.PingFrame();
+                case "typing":
+                    if (active == null) {
+                        return missing("active", "typing");
+                    }
+                    return new Inbound.TypingFrame(active);
+                case "close":
+                    return new Inbound.CloseFrame();
+                case "rate":
+                    if (score < 0) {
+                        return missing("score", "rate");
+                    }
+                    if (score < 1 || score > 5) {
+                        return new Inbound.Invalid(ErrorCode.INVALID_FIELD, "score must be a whole number from 1 to 5",
+                                null);
+                    }
+                    return new Inbound.RateFrame((int) score, comment == null ? "" : comment.strip());
                 default:
-                    return new Inbound.Invalid(ErrorCode.UNKNOWN_TYPE,
-                            "unknown type '" + type + "' (expected hello, message, ack or ping)", null);
+                    return new Inbound.Invalid(ErrorCode.UNKNOWN_TYPE, "unknown type '" + type
+                            + "' (expected hello, message, ack, ping, typing, close or rate)", null);
             }
         }
 
@@ -236,6 +271,11 @@ final class FrameCodec {
                 if (err.messageId() != null) {
                     g.writeStringField("id", err.messageId());
                 }
+            } else if (frame instanceof BuyerFrame.Typing t) {
+                g.writeStringField("type", "typing");
+                g.writeStringField("from", "agent");
+                g.writeStringField("agentName", t.agentName());
+                g.writeBooleanField("active", t.active());
             } else if (frame instanceof BuyerFrame.Pong) {
                 g.writeStringField("type", "pong");
             } else {

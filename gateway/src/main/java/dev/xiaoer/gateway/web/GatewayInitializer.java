@@ -1,7 +1,9 @@
 package dev.xiaoer.gateway.web;
 
+import dev.xiaoer.gateway.chat.AgentDesk;
 import dev.xiaoer.gateway.chat.Conversations;
 import dev.xiaoer.gateway.config.GatewayConfig;
+import dev.xiaoer.gateway.store.ConversationStore;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -21,18 +23,24 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
+import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * The gateway's pipeline, top to bottom as a byte travels: TLS (optional) → HTTP codec → gzip (responses) →
- * request aggregator → idle timer → upgrade guard (origin, connections per IP) → WebSocket handshake and frames on
- * {@code /ws/chat} → frame aggregator → JSON frame encoder → chat frames → plain HTTP routes (health, static files).
+ * request aggregator → idle timer → upgrade guard (origin, connections per IP) → plain HTTP routes (health, static
+ * files, transcripts). An upgrade to a WebSocket path makes the guard put that endpoint's handlers between itself
+ * and the routes: WebSocket handshake and frames → frame aggregator → JSON encoder → the chat's ({@code /ws/chat})
+ * or the agent console's ({@code /ws/agent}) frame handler.
  */
 public final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
     /** The buyers' WebSocket endpoint. */
     public static final String CHAT_PATH = "/ws/chat";
+    /** The agent console's WebSocket endpoint. */
+    public static final String AGENT_PATH = "/ws/agent";
     /** Requests carry no bodies (GET and the upgrade); a few headers of cookies are all a browser sends. */
     private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
@@ -45,32 +53,44 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final SslContext ssl;
     private final GatewayConfig config;
     private final Conversations conversations;
+    private final AgentDesk agents;
     private final ClientLimits clientLimits;
+    private final LoginLimits loginLimits = new LoginLimits();
     private final UpgradeGuard upgradeGuard;
     private final HttpRoutes routes;
     private final BuyerFrameEncoder encoder = new BuyerFrameEncoder();
+    private final AgentFrameEncoder agentEncoder = new AgentFrameEncoder();
     private final WebSocketServerProtocolConfig wsConfig;
+    private final WebSocketServerProtocolConfig agentWsConfig;
     private final ChannelGroup chats = new DefaultChannelGroup("xiaoer-chats", GlobalEventExecutor.INSTANCE);
 
     /**
      * @param ssl           the TLS context, or null for plain HTTP
      * @param storeWritable answers {@code /ready}
+     * @param store         where transcripts are read from, on {@code reads} (never on an event loop)
      */
-    public GatewayInitializer(SslContext ssl, GatewayConfig config, Conversations conversations,
-                              BooleanSupplier storeWritable) {
+    public GatewayInitializer(SslContext ssl, GatewayConfig config, Conversations conversations, AgentDesk agents,
+                              BooleanSupplier storeWritable, ConversationStore store, Executor reads) {
         this.ssl = ssl;
         this.config = config;
         this.conversations = conversations;
+        this.agents = agents;
         this.clientLimits = new ClientLimits(config.limits());
-        this.upgradeGuard = new UpgradeGuard(CHAT_PATH, config.allowedOrigins(), config.server().trustProxy(),
-                clientLimits);
-        this.routes = new HttpRoutes(conversations, clientLimits, storeWritable);
-        this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
-                .websocketPath(CHAT_PATH)
+        this.upgradeGuard = new UpgradeGuard(Map.of(CHAT_PATH, this::chatEndpoint, AGENT_PATH, this::agentEndpoint),
+                config.allowedOrigins(), config.server().trustProxy(), clientLimits);
+        this.routes = new HttpRoutes(conversations, clientLimits, storeWritable,
+                new TranscriptRoute(agents, store, reads));
+        this.wsConfig = webSocket(CHAT_PATH);
+        this.agentWsConfig = webSocket(AGENT_PATH);
+    }
+
+    private WebSocketServerProtocolConfig webSocket(String path) {
+        return WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(path)
                 .checkStartsWith(true)
                 .maxFramePayloadLength(config.limits().maxFrameBytes())
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
-                .handleCloseFrames(false) // ChatFrameHandler answers them, to log the client's code
+                .handleCloseFrames(false) // the frame handlers answer them, to log the client's code
                 .dropPongFrames(true)
                 .allowExtensions(false)
                 .build();
@@ -87,20 +107,32 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         p.addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
         p.addLast("idle", new IdleStateHandler(config.limits().idleTimeoutSeconds(), 0, 0, TimeUnit.SECONDS));
         p.addLast("guard", upgradeGuard);
-        p.addLast("websocket", new WebSocketServerProtocolHandler(wsConfig));
-        p.addLast("fragments", new WebSocketFrameAggregator(config.limits().maxFrameBytes()));
-        p.addLast("json", encoder);
-        p.addLast("chat", new ChatFrameHandler(conversations, clientLimits, config.limits()));
         p.addLast("routes", routes);
         chats.add(ch);
+    }
+
+    /** A buyer's WebSocket: the chat protocol. */
+    private void chatEndpoint(ChannelPipeline p) {
+        p.addBefore("routes", "websocket", new WebSocketServerProtocolHandler(wsConfig));
+        p.addBefore("routes", "fragments", new WebSocketFrameAggregator(config.limits().maxFrameBytes()));
+        p.addBefore("routes", "json", encoder);
+        p.addBefore("routes", "chat", new ChatFrameHandler(conversations, clientLimits, config.limits()));
+    }
+
+    /** An agent console's WebSocket: the agent protocol, which starts with a login. */
+    private void agentEndpoint(ChannelPipeline p) {
+        p.addBefore("routes", "websocket", new WebSocketServerProtocolHandler(agentWsConfig));
+        p.addBefore("routes", "fragments", new WebSocketFrameAggregator(config.limits().maxFrameBytes()));
+        p.addBefore("routes", "json", agentEncoder);
+        p.addBefore("routes", "agent", new AgentFrameHandler(agents, loginLimits, config.limits()));
     }
 
     /** Tells every connected client the server is going away (1001) and closes them; waits up to the timeout. */
     public void closeAll(long timeoutMillis) {
         for (Channel ch : chats) {
-            ChatFrameHandler chat = ch.pipeline().get(ChatFrameHandler.class);
-            if (chat != null && chat.upgraded()) {
-                chat.closeWith(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server shutting down");
+            WebSocketEndpoint socket = endpointOf(ch.pipeline());
+            if (socket != null && socket.upgraded()) {
+                socket.closeWith(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server shutting down");
             } else {
                 ch.close(); // plain HTTP or a handshake in progress: nothing to tell
             }
@@ -109,5 +141,10 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         if (!closing.awaitUninterruptibly(timeoutMillis)) {
             chats.close();
         }
+    }
+
+    private static WebSocketEndpoint endpointOf(ChannelPipeline p) {
+        WebSocketEndpoint chat = p.get(ChatFrameHandler.class);
+        return chat != null ? chat : p.get(AgentFrameHandler.class);
     }
 }

@@ -21,15 +21,17 @@ final class HttpReplies {
     }
 
     static void json(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String json) {
-        send(ctx, req, status, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8), null);
+        send(ctx, req, status, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8), null, null);
     }
 
     static void text(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String text) {
-        send(ctx, req, status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8), null);
+        send(ctx, req, status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8), null,
+                null);
     }
 
+    /** {@code etag} and {@code policy} (a Content-Security-Policy) may be null. */
     static void send(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String contentType,
-                     byte[] body, String etag) {
+                     byte[] body, String etag, String policy) {
         boolean head = req.method().equals(HttpMethod.HEAD);
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status,
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
@@ -39,6 +41,10 @@ final class HttpReplies {
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
         if (etag != null) {
             res.headers().set(HttpHeaderNames.ETAG, etag);
+        }
+        if (policy != null) {
+            res.headers().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, policy);
+            res.headers().set("Referrer-Policy", "no-referrer");
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req) && status.code() < 400;
         HttpUtil.setKeepAlive(res, keepAlive);

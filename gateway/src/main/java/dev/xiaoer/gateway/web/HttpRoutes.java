@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * Plain HTTP: {@code /health} (the process is up), {@code /ready} (the store can write), and the static files
- * under the classpath folder {@code dev/xiaoer/gateway/web/static/} ({@code /} is {@code index.html}).
+ * Plain HTTP: {@code /health} (the process is up), {@code /ready} (the store can write), one conversation's
+ * transcript for agents ({@code /api/conversations/ID}), and the static files under the classpath folder
+ * {@code dev/xiaoer/gateway/web/static/} ({@code /} is {@code index.html}, {@code /agent} the agent console).
  */
 @ChannelHandler.Sharable
 final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -40,19 +41,28 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             "woff2", "font/woff2",
             "txt", "text/plain; charset=utf-8");
 
-    private record StaticFile(byte[] bytes, String type, String etag) {
+    /** The console's pages may load only the gateway's own scripts and styles, and talk only to the gateway. */
+    static final String CONSOLE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'"
+            + " data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final String CONSOLE_PAGE = "agent/index.html";
+    private static final String TRANSCRIPTS = "/api/conversations/";
+
+    private record StaticFile(byte[] bytes, String type, String etag, String policy) {
     }
 
     private final Conversations conversations;
     private final ClientLimits limits;
     private final BooleanSupplier storeWritable;
+    private final TranscriptRoute transcripts;
     /** Files found once are kept: the set is small and fixed by the jar. Misses are not kept (any path can miss). */
     private final Map<String, StaticFile> files = new ConcurrentHashMap<>();
 
-    HttpRoutes(Conversations conversations, ClientLimits limits, BooleanSupplier storeWritable) {
+    HttpRoutes(Conversations conversations, ClientLimits limits, BooleanSupplier storeWritable,
+               TranscriptRoute transcripts) {
         this.conversations = conversations;
         this.limits = limits;
         this.storeWritable = storeWritable;
+        this.transcripts = transcripts;
     }
 
     @Override
@@ -78,22 +88,29 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                             "{\"status\":\"store_unavailable\"}");
                 }
             }
-            default -> serveStatic(ctx, req, path);
+            case "/agent", "/agent/" -> serveStatic(ctx, req, CONSOLE_PAGE);
+            default -> {
+                if (path.startsWith(TRANSCRIPTS)) {
+                    transcripts.handle(ctx, req, path.substring(TRANSCRIPTS.length()));
+                } else {
+                    serveStatic(ctx, req, path.equals("/") ? "index.html" : path.substring(1));
+                }
+            }
         }
     }
 
-    private void serveStatic(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
-        String name = path.equals("/") ? "index.html" : path.substring(1);
+    private void serveStatic(ChannelHandlerContext ctx, FullHttpRequest req, String name) {
         StaticFile file = safe(name) ? files.computeIfAbsent(name, HttpRoutes::load) : null;
         if (file == null) {
             HttpReplies.text(ctx, req, HttpResponseStatus.NOT_FOUND, "not found");
             return;
         }
         if (file.etag.equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
-            HttpReplies.send(ctx, req, HttpResponseStatus.NOT_MODIFIED, file.type, new byte[0], file.etag);
+            HttpReplies.send(ctx, req, HttpResponseStatus.NOT_MODIFIED, file.type, new byte[0], file.etag,
+                    file.policy);
             return;
         }
-        HttpReplies.send(ctx, req, HttpResponseStatus.OK, file.type, file.bytes, file.etag);
+        HttpReplies.send(ctx, req, HttpResponseStatus.OK, file.type, file.bytes, file.etag, file.policy);
     }
 
     /** Only plain relative names: no "..", no empty segments, no backslashes, a short whitelist of characters. */
@@ -130,7 +147,8 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             byte[] bytes = in.readAllBytes();
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return new StaticFile(bytes, type, "\"" + HexFormat.of().formatHex(digest, 0, 8) + "\"");
+            String policy = name.startsWith("agent/") ? CONSOLE_POLICY : null;
+            return new StaticFile(bytes, type, "\"" + HexFormat.of().formatHex(digest, 0, 8) + "\"", policy);
         } catch (IOException | NoSuchAlgorithmException e) {
             return null;
         }

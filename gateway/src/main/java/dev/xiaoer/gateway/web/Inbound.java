@@ -20,6 +20,18 @@ sealed interface Inbound {
     record PingFrame() implements Inbound {
     }
 
+    /** The buyer started or stopped typing. */
+    record TypingFrame(boolean active) implements Inbound {
+    }
+
+    /** The buyer ends the chat. */
+    record CloseFrame() implements Inbound {
+    }
+
+    /** The buyer rates the closed chat: 1–5, with a comment (empty when none). */
+    record RateFrame(int score, String comment) implements Inbound {
+    }
+
     /** The frame was refused; {@code id} is the message id when one could be read. */
     record Invalid(ErrorCode code, String message, String id) implements Inbound {
     }

@@ -8,11 +8,16 @@ final class TokenBucket {
     private double tokens;
     private long last;
 
-    TokenBucket(int perSecond, int burst, long nowNanos) {
+    TokenBucket(double perSecond, int burst, long nowNanos) {
         this.tokensPerNano = perSecond / 1e9;
         this.capacity = burst;
         this.tokens = burst;
         this.last = nowNanos;
+    }
+
+    /** Gives back a token taken for something that turned out not to count (never above the burst). */
+    synchronized void giveBack() {
+        tokens = Math.min(capacity, tokens + 1);
     }
 
     /** Takes one token if there is one. */

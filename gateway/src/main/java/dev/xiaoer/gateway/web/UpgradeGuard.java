@@ -3,6 +3,7 @@ package dev.xiaoer.gateway.web;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -13,23 +14,29 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * Stands before the WebSocket handshake of {@code /ws/chat}: refuses browsers from origins that are not allowed
- * (403) and addresses that hold too many connections already (429), and remembers the client's address.
+ * Stands before the WebSocket handshakes ({@code /ws/chat} for buyers, {@code /ws/agent} for the console): refuses
+ * browsers from origins that are not allowed (403) and addresses that hold too many connections already (429),
+ * remembers the client's address, and installs the endpoint's handlers on the connection, so that each path gets
+ * its own protocol and a buyer's socket can never speak the agents' one.
  */
 @ChannelHandler.Sharable
 final class UpgradeGuard extends ChannelInboundHandlerAdapter {
 
     static final AttributeKey<String> CLIENT_IP = AttributeKey.valueOf("xiaoer.clientIp");
 
-    private final String path;
+    private final Map<String, Consumer<ChannelPipeline>> endpoints;
     private final List<String> allowedOrigins;
     private final boolean trustProxy;
     private final ClientLimits limits;
 
-    UpgradeGuard(String path, List<String> allowedOrigins, boolean trustProxy, ClientLimits limits) {
-        this.path = path;
+    /** {@code endpoints}: each WebSocket path and what installs its handlers after this guard. */
+    UpgradeGuard(Map<String, Consumer<ChannelPipeline>> endpoints, List<String> allowedOrigins, boolean trustProxy,
+                 ClientLimits limits) {
+        this.endpoints = Map.copyOf(endpoints);
         this.allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
         this.trustProxy = trustProxy;
         this.limits = limits;
@@ -37,7 +44,15 @@ final class UpgradeGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof FullHttpRequest req && isChatPath(req.uri())) {
+        Consumer<ChannelPipeline> endpoint = msg instanceof FullHttpRequest req ? endpointOf(req.uri()) : null;
+        if (endpoint != null) {
+            FullHttpRequest req = (FullHttpRequest) msg;
+            if (ctx.channel().attr(CLIENT_IP).get() != null) {
+                // A second upgrade on one connection (the first handshake failed): not worth supporting.
+                HttpReplies.text(ctx, req, HttpResponseStatus.BAD_REQUEST, "one WebSocket upgrade per connection");
+                ReferenceCountUtil.release(msg);
+                return;
+            }
             String ip = clientIp(ctx, req);
             if (!originAllowed(req)) {
                 HttpReplies.text(ctx, req, HttpResponseStatus.FORBIDDEN,
@@ -53,20 +68,30 @@ final class UpgradeGuard extends ChannelInboundHandlerAdapter {
             }
             ctx.channel().attr(CLIENT_IP).set(ip);
             ctx.channel().closeFuture().addListener(f -> limits.disconnected(ip));
+            endpoint.accept(ctx.pipeline());
         }
         ctx.fireChannelRead(msg);
     }
 
-    /** The same rule as the handshake handler's (checkStartsWith), so that no upgrade slips past this guard. */
-    private boolean isChatPath(String uri) {
-        if (!uri.startsWith(path)) {
-            return false;
+    /**
+     * The endpoint of a WebSocket path, by the same rule as the handshake handler's (checkStartsWith), so that no
+     * upgrade slips past this guard; null for every other path.
+     */
+    private Consumer<ChannelPipeline> endpointOf(String uri) {
+        for (Map.Entry<String, Consumer<ChannelPipeline>> e : endpoints.entrySet()) {
+            String path = e.getKey();
+            if (!uri.startsWith(path)) {
+                continue;
+            }
+            if (uri.length() == path.length()) {
+                return e.getValue();
+            }
+            char next = uri.charAt(path.length());
+            if (next == '/' || next == '?') {
+                return e.getValue();
+            }
         }
-        if (uri.length() == path.length()) {
-            return true;
-        }
-        char next = uri.charAt(path.length());
-        return next == '/' || next == '?';
+        return null;
     }
 
     private boolean originAllowed(FullHttpRequest req) {

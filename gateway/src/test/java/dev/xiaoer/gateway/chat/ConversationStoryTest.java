@@ -3,8 +3,10 @@ package dev.xiaoer.gateway.chat;
 import dev.xiaoer.gateway.config.GatewayConfig;
 import dev.xiaoer.gateway.event.ConversationState;
 import dev.xiaoer.gateway.event.EventBody;
+import dev.xiaoer.gateway.queue.AgentStatus;
 import dev.xiaoer.gateway.queue.Handoff;
-import dev.xiaoer.gateway.queue.InMemoryWaitingLines;
+import dev.xiaoer.gateway.queue.HumanQueue;
+import dev.xiaoer.gateway.queue.RecordingAgentLink;
 import dev.xiaoer.gateway.store.InMemoryConversationStore;
 import dev.xiaoer.gateway.store.StoredConversation;
 import org.junit.jupiter.api.AfterEach;
@@ -30,13 +32,26 @@ class ConversationStoryTest {
     private final KeywordEngine engine = new KeywordEngine();
     private InMemoryConversationStore memory = new InMemoryConversationStore();
     private FlakyStore store = new FlakyStore(memory);
-    private InMemoryWaitingLines lines = new InMemoryWaitingLines(180);
+    private HumanQueue lines = lines();
     private Conversations desk = desk();
     private final List<Conversations> toClose = new ArrayList<>(List.of(desk));
+    private RecordingAgentLink agent;
 
     private Conversations desk() {
         return Conversations.builder().store(store).engine(engine).waitingLines(lines).clock(clock).config(config)
                 .build();
+    }
+
+    /**
+     * The queue, with the demo agent logged in but away: the lines are staffed (handoffs wait for a person, not
+     * as messages for later) and nobody takes the chats, so the stories can watch them wait.
+     */
+    private HumanQueue lines() {
+        HumanQueue q = new HumanQueue(config, clock);
+        agent = new RecordingAgentLink();
+        q.connect(q.seat("demo").orElseThrow(), agent, "token", Duration.ofHours(1), AgentStatus.AWAY);
+        q.sweep().join();
+        return q;
     }
 
     @AfterEach
@@ -152,7 +167,7 @@ class ConversationStoryTest {
         assertFalse(waiting.get(0).leaveMessage());
 
         // An agent takes the first buyer: the second moves up and hears it, without a seq.
-        lines.takeNext("after-sales").join();
+        lines.claim("demo", agent, firstId);
         BuyerFrame.Position moved = second.next(BuyerFrame.Position.class);
         assertEquals(1, moved.place().position());
     }
@@ -348,7 +363,7 @@ class ConversationStoryTest {
         clock.advance(Duration.ofMinutes(5));
         memory = memory.reopen();
         store = new FlakyStore(memory);
-        lines = new InMemoryWaitingLines(180);
+        lines = lines();
         desk = desk();
         toClose.add(desk);
         assertEquals(2, desk.restore());
@@ -443,10 +458,10 @@ class ConversationStoryTest {
 
     /** Waiting lines whose enqueue waits for the test's go. */
     private static final class SlowLines implements dev.xiaoer.gateway.queue.WaitingLines {
-        private final InMemoryWaitingLines inner;
+        private final HumanQueue inner;
         private final java.util.concurrent.CountDownLatch go;
 
-        SlowLines(InMemoryWaitingLines inner, java.util.concurrent.CountDownLatch go) {
+        SlowLines(HumanQueue inner, java.util.concurrent.CountDownLatch go) {
             this.inner = inner;
             this.go = go;
         }
@@ -468,8 +483,34 @@ class ConversationStoryTest {
         }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Optional<Handoff>> takeNext(String queue) {
-            return inner.takeNext(queue);
+        public void serve(dev.xiaoer.gateway.queue.Assignments assignments) {
+            inner.serve(assignments);
+        }
+
+        @Override
+        public boolean staffed(String queue) {
+            return inner.staffed(queue);
+        }
+
+        @Override
+        public Optional<dev.xiaoer.gateway.queue.AgentSeat> seat(String agentId) {
+            return inner.seat(agentId);
+        }
+
+        @Override
+        public void released(String conversationId, String agentId, boolean handled) {
+            inner.released(conversationId, agentId, handled);
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<dev.xiaoer.gateway.queue.Place> transferred(
+                String conversationId, String agentId, Handoff handoff) {
+            return inner.transferred(conversationId, agentId, handoff);
+        }
+
+        @Override
+        public void restoreHeld(String conversationId, String agentId, String queue, java.time.Instant since) {
+            inner.restoreHeld(conversationId, agentId, queue, since);
         }
 
         @Override
@@ -497,7 +538,7 @@ class ConversationStoryTest {
     void aTabThatResumesWhileTheWaitingLineIsTakingTheHandoffSeesItOnce() throws Exception {
         // Waiting lines that take their time, so that the resume lands between the stored handoff and the place.
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        SlowLines slow = new SlowLines(new InMemoryWaitingLines(180), release);
+        SlowLines slow = new SlowLines(lines(), release);
         Conversations slowDesk = Conversations.builder().store(store).engine(engine).waitingLines(slow).clock(clock)
                 .config(config).build();
         toClose.add(slowDesk);

@@ -1,5 +1,6 @@
 package dev.xiaoer.gateway.config;
 
+import dev.xiaoer.gateway.agent.Agent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import java.time.ZoneId;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,7 +71,6 @@ class GatewayConfigTest {
                 texts:
                   zh:
                     greeting: "欢迎光临小店"
-                agents: [{id: a1}]
                 """));
         assertEquals(9000, c.server().port());
         assertEquals("127.0.0.1", c.server().host(), "untouched keys keep their defaults");
@@ -163,5 +164,143 @@ class GatewayConfigTest {
         ConfigException typo = refused("texts:\n  zh:\n    greting: \"你好\"\n");
         assertEquals(3, typo.line());
         assertTrue(typo.getMessage().contains("unknown key"), typo.getMessage());
+    }
+
+    private static final String HASH = dev.xiaoer.gateway.agent.SecretHash.of("xiaomei-2026".toCharArray(),
+            dev.xiaoer.gateway.agent.SecretHash.MIN_ITERATIONS).toString();
+
+    @Test
+    void theDefaultsShipADemoAgentSoTheConsoleWorksOutOfTheBox() {
+        GatewayConfig c = GatewayConfig.defaults();
+        assertEquals(1, c.agents().size());
+        Agent demo = c.agents().get(0);
+        assertEquals("demo", demo.id());
+        assertTrue(demo.allQueues(), "the demo agent serves every queue, whatever the rules file calls them");
+        assertTrue(demo.secret().matches("demo".toCharArray()));
+        assertEquals(List.of(demo), new dev.xiaoer.gateway.agent.Credentials(c.agents()).withDemoSecret(),
+                "the gateway warns about it at start");
+        assertEquals(List.of("complaints", "after-sales", "human"),
+                c.queues().known().stream().map(GatewayConfig.QueueInfo::id).toList(), "read from the rules");
+        assertEquals(60, c.queues().graceSeconds());
+        assertEquals(15, c.sla().waitMinutes());
+        assertEquals(8, c.console().tokenHours());
+        assertFalse(c.quickReplies().isEmpty());
+    }
+
+    @Test
+    void agentsOfTheUsersFileReplaceTheDemoAgent() throws IOException, ConfigException {
+        GatewayConfig c = GatewayConfig.load(write("""
+                agents:
+                  - id: xiaomei
+                    name: 小美
+                    queues: [after-sales, human]
+                    maxChats: 3
+                    secret: "%s"
+                  - id: boss
+                    name: 店长
+                    queues: [complaints]
+                    role: supervisor
+                    secret: "%s"
+                quickReplies: ["您好！"]
+                sla:
+                  waitMinutes: 5
+                """.formatted(HASH, HASH)));
+        assertEquals(List.of("xiaomei", "boss"), c.agents().stream().map(Agent::id).toList());
+        Agent mei = c.agents().get(0);
+        assertEquals(3, mei.maxChats());
+        assertEquals(Agent.Role.AGENT, mei.role());
+        assertTrue(mei.serves("human") && !mei.serves("complaints"));
+        Agent boss = c.agents().get(1);
+        assertEquals(5, boss.maxChats(), "the default cap");
+        assertTrue(boss.supervisor() && boss.sees("human") && !boss.serves("human"));
+        assertTrue(mei.secret().matches("xiaomei-2026".toCharArray()));
+        assertEquals(List.of("您好！"), c.quickReplies());
+        assertEquals(5, c.sla().waitMinutes());
+    }
+
+    private ConfigException agentRefused(String agentLines) throws IOException {
+        return refused("agents:\n  - id: ok\n    name: 好\n    queues: [human]\n    secret: \"" + HASH + "\"\n"
+                + agentLines);
+    }
+
+    @Test
+    void everyAgentMistakeIsNamedWithItsLineAndTheFix() throws IOException {
+        ConfigException queue = agentRefused("  - id: mei\n    name: 小美\n    queues: [refunds]\n    secret: \""
+                + HASH + "\"\n");
+        assertEquals(8, queue.line());
+        assertEquals("agents[1].queues", queue.key());
+        assertTrue(queue.getMessage().contains("unknown queue 'refunds' (the rules have: complaints, after-sales,"
+                + " human"), queue.getMessage());
+
+        ConfigException twice = agentRefused("  - id: ok\n    name: 又一个\n    queues: [human]\n    secret: \""
+                + HASH + "\"\n");
+        assertEquals(6, twice.line());
+        assertTrue(twice.getMessage().contains("duplicate id 'ok' (also at line 2)"), twice.getMessage());
+
+        ConfigException plain = agentRefused("  - id: mei\n    name: 小美\n    queues: [human]\n    secret: hunter2\n");
+        assertEquals(9, plain.line());
+        assertTrue(plain.getMessage().contains("is not a secret hash"), plain.getMessage());
+        assertTrue(plain.getMessage().contains("hash-secret"), plain.getMessage());
+        assertFalse(plain.getMessage().contains("hunter2"), "a secret pasted by mistake is not echoed");
+
+        ConfigException weak = agentRefused("  - id: mei\n    name: 小美\n    queues: [human]\n    secret: \""
+                + HASH.replace("$10000$", "$1000$") + "\"\n");
+        assertTrue(weak.getMessage().contains("has 1000 iterations"), weak.getMessage());
+
+        ConfigException cap = agentRefused("  - id: mei\n    name: 小美\n    queues: [human]\n    maxChats: 0\n"
+                + "    secret: \"" + HASH + "\"\n");
+        assertEquals("agents[1].maxChats", cap.key());
+        assertTrue(cap.getMessage().contains("is not a number from 1 to 100"), cap.getMessage());
+
+        ConfigException role = agentRefused("  - id: mei\n    name: 小美\n    queues: [human]\n    role: boss\n"
+                + "    secret: \"" + HASH + "\"\n");
+        assertTrue(role.getMessage().contains("write agent or supervisor"), role.getMessage());
+
+        ConfigException typo = agentRefused("  - id: mei\n    name: 小美\n    queue: [human]\n");
+        assertEquals("agents[1].queue", typo.key());
+        assertTrue(typo.getMessage().contains("unknown key (an agent has: id, name, queues"), typo.getMessage());
+
+        ConfigException noName = agentRefused("  - id: mei\n    queues: [human]\n    secret: \"" + HASH + "\"\n");
+        assertTrue(noName.getMessage().contains("agents[1].name: is missing or empty"), noName.getMessage());
+
+        ConfigException badId = agentRefused("  - id: \"小 美\"\n    name: 小美\n    queues: [human]\n    secret: \""
+                + HASH + "\"\n");
+        assertTrue(badId.getMessage().contains("is not a usable id"), badId.getMessage());
+
+        ConfigException notAList = refused("agents:\n  id: mei\n");
+        assertTrue(notAList.getMessage().contains("must be a list of agents"), notAList.getMessage());
+    }
+
+    @Test
+    void quickRepliesMustBeShortEnoughToSend() throws IOException {
+        ConfigException empty = refused("quickReplies: [\"好的\", \" \"]\n");
+        assertEquals("quickReplies[1]", empty.key());
+        ConfigException longOne = refused("limits:\n  maxTextChars: 5\nquickReplies: [\"亲，请稍等，我帮您查询一下。\"]\n");
+        assertTrue(longOne.getMessage().contains("longer than limits.maxTextChars"), longOne.getMessage());
+    }
+
+    @Test
+    void anAgentsQueueIsCheckedAgainstTheShopsOwnRulesFile() throws IOException, ConfigException {
+        Files.writeString(dir.resolve("rules.yaml"), """
+                queues:
+                  - id: refunds
+                    name: 退款
+                    priority: 50
+                    triggers: [退款]
+                """);
+        GatewayConfig c = GatewayConfig.load(write("""
+                intents:
+                  rules: rules.yaml
+                agents:
+                  - id: mei
+                    name: 小美
+                    queues: [refunds]
+                    secret: "%s"
+                """.formatted(HASH)));
+        assertEquals(List.of("refunds"), c.queues().known().stream().map(GatewayConfig.QueueInfo::id).toList());
+        assertTrue(c.agents().get(0).serves("refunds"));
+        // The embedded demo agent ("*") would fit any rules file too: a custom rules file never breaks the defaults.
+        Files.writeString(dir.resolve("only-rules.yaml"), "intents:\n  rules: rules.yaml\n");
+        assertEquals("demo", GatewayConfig.load(dir.resolve("only-rules.yaml")).agents().get(0).id());
     }
 }

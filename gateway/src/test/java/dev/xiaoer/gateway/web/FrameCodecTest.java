@@ -143,4 +143,32 @@ class FrameCodecTest {
         assertEquals(AT.toString(), event(9, new EventBody.Rated(5, "")).get("at").asText());
         assertThrows(IllegalStateException.class, () -> event(10, new EventBody.Flagged(1, "r", "n", "t")));
     }
+
+    @Test
+    void theBuyersTypingClosingAndRatingAreReadAndCheckedLineByLine() throws Exception {
+        assertEquals(new Inbound.TypingFrame(true), decode("{\"type\":\"typing\",\"active\":true}"));
+        assertEquals(new Inbound.CloseFrame(), decode("{\"type\":\"close\"}"));
+        assertEquals(new Inbound.RateFrame(5, "很好"), decode("{\"type\":\"rate\",\"score\":5,\"comment\":\" 很好 \"}"));
+        assertEquals(new Inbound.RateFrame(1, ""), decode("{\"type\":\"rate\",\"score\":1}"));
+        assertEquals(ErrorCode.MISSING_FIELD, refusal("{\"type\":\"typing\"}"));
+        assertEquals(ErrorCode.INVALID_FIELD, refusal("{\"type\":\"typing\",\"active\":\"yes\"}"));
+        assertEquals(ErrorCode.MISSING_FIELD, refusal("{\"type\":\"rate\"}"));
+        assertEquals(ErrorCode.INVALID_FIELD, refusal("{\"type\":\"rate\",\"score\":6}"));
+        assertEquals(ErrorCode.INVALID_FIELD, refusal("{\"type\":\"rate\",\"score\":0}"));
+        assertEquals(ErrorCode.INVALID_FIELD, refusal("{\"type\":\"rate\",\"score\":4.5}"));
+        assertEquals(ErrorCode.INVALID_FIELD, refusal("{\"type\":\"rate\",\"score\":3,\"comment\":\""
+                + "好".repeat(501) + "\"}"));
+        assertEquals(ErrorCode.UNKNOWN_TYPE, refusal("{\"type\":\"claim\",\"conversation\":\"c1\"}"));
+
+        JsonNode typing = encode(new BuyerFrame.Typing("小美", true));
+        assertEquals("typing", typing.get("type").asText());
+        assertEquals("agent", typing.get("from").asText());
+        assertEquals("小美", typing.get("agentName").asText());
+        assertTrue(typing.get("active").asBoolean());
+        JsonNode rated = event(31, new EventBody.Rated(5, "很好"));
+        assertEquals("rated", rated.get("type").asText());
+        assertEquals(5, rated.get("score").asInt());
+        assertEquals(31, rated.get("seq").asLong());
+        assertEquals("buyer", event(30, new EventBody.Closed("buyer", "buyer_closed")).get("by").asText());
+    }
 }

@@ -43,6 +43,13 @@ class DefaultRulesTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @CsvSource({"'I want to talk to a human please',human", "REAL PERSON!!,human", "live agent,human",
+            "'Can I speak to a person?',human", "is this human hair?,", "'human size chart',"})
+    void englishBuyersReachAPersonWithWholePhrasesOnly(String message, String expected) {
+        assertEquals(expected, queue(message));
+    }
+
+    @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"订单号3150123156", "我的电话13912315678", "价格3150元", "编号12315678", "3,150元那款",
             "型号A315", "1.315米的尺寸"})
     void numbersDoNotFireInsideLongerNumbers(String message) {

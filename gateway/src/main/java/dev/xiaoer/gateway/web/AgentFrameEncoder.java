@@ -1,0 +1,30 @@
+package dev.xiaoer.gateway.web;
+
+import dev.xiaoer.gateway.queue.AgentFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageEncoder;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+
+import java.util.List;
+
+/** Encodes the agent frames as JSON text frames, on the connection's event loop. */
+@ChannelHandler.Sharable
+final class AgentFrameEncoder extends MessageToMessageEncoder<AgentFrame> {
+
+    /** An assignment carries a whole transcript; most frames are small. */
+    private static final int FIRST_BUFFER_BYTES = 512;
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, AgentFrame frame, List<Object> out) throws Exception {
+        ByteBuf buf = ctx.alloc().buffer(FIRST_BUFFER_BYTES);
+        try {
+            AgentFrameCodec.encode(frame, buf);
+            out.add(new TextWebSocketFrame(buf));
+        } catch (Exception e) {
+            buf.release();
+            throw e;
+        }
+    }
+}
