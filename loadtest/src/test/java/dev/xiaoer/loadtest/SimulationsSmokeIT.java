@@ -64,6 +64,11 @@ class SimulationsSmokeIT {
     }
 
     @Test
+    void everyBuyerWhoAsksForAPersonGetsAnAgentsReply() throws Exception {
+        gatling("HandoffSimulation", false, "-Dusers=4", "-Dramp=1", "-Dduration=3", "-Dthink=100", "-Dagents=2");
+    }
+
+    @Test
     void idleConnectionsStayOpenAndAnswerPings() throws Exception {
         gatling("ConnectionsSimulation", false, "-Dusers=20", "-Dramp=2", "-Dduration=4", "-DpingEvery=1");
     }

@@ -113,6 +113,15 @@ final class BuyerSteps {
         return o.toString();
     }
 
+    /** A flat JSON object of string fields, from name/value pairs. */
+    static String json(String... namesAndValues) {
+        ObjectNode o = JSON.createObjectNode();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            o.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return o.toString();
+    }
+
     /** The JSON of a resuming hello. */
     static String resume(String session, String token, long lastSeq) {
         ObjectNode o = JSON.createObjectNode();
