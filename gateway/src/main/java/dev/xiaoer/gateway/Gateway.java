@@ -1,9 +1,11 @@
 package dev.xiaoer.gateway;
 
+import dev.xiaoer.gateway.admin.AdminDesk;
 import dev.xiaoer.gateway.agent.Agent;
 import dev.xiaoer.gateway.chat.AgentDesk;
 import dev.xiaoer.gateway.chat.Conversations;
 import dev.xiaoer.gateway.config.GatewayConfig;
+import dev.xiaoer.gateway.metrics.GatewayMetrics;
 import dev.xiaoer.gateway.queue.HumanQueue;
 import dev.xiaoer.gateway.store.ConversationStore;
 import dev.xiaoer.gateway.store.RetentionSweeper;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -47,6 +50,9 @@ public final class Gateway implements AutoCloseable {
     /** Transcript reads: a couple at a time, a few dozen waiting; more are refused (503) rather than queued. */
     private static final int READ_THREADS = 2;
     private static final int READ_BACKLOG = 64;
+    /** Reports, FAQ changes and metric scrapes: a couple at a time, a few waiting; more are refused (503). */
+    private static final int ADMIN_THREADS = 2;
+    private static final int ADMIN_BACKLOG = 16;
 
     private final GatewayConfig config;
     private final ConversationStore store;
@@ -54,6 +60,9 @@ public final class Gateway implements AutoCloseable {
     private final Conversations conversations;
     private final AgentDesk agents;
     private final ThreadPoolExecutor reads;
+    private final ThreadPoolExecutor adminPool;
+    private final GatewayMetrics metrics;
+    private final AdminDesk admin;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService housekeeping;
@@ -70,9 +79,11 @@ public final class Gateway implements AutoCloseable {
         // TLS first: a bad certificate must fail the start before any thread is running.
         SslContext ssl = sslContext(config.server().tls());
         this.tls = ssl != null;
-        this.queue = new HumanQueue(config, b.clock);
-        this.conversations = Conversations.builder().store(store).engine(Objects.requireNonNull(b.engine, "intents"))
-                .waitingLines(queue).clock(b.clock).config(config).build();
+        IntentEngine engine = Objects.requireNonNull(b.engine, "intents");
+        this.metrics = b.metrics != null ? b.metrics : new GatewayMetrics();
+        this.queue = new HumanQueue(config, b.clock, metrics);
+        this.conversations = Conversations.builder().store(store).engine(engine)
+                .waitingLines(queue).clock(b.clock).config(config).metrics(metrics).build();
         this.agents = new AgentDesk(conversations, queue, config, b.clock);
         int restored = conversations.restore();
         this.reads = new ThreadPoolExecutor(READ_THREADS, READ_THREADS, 0, TimeUnit.SECONDS,
@@ -81,7 +92,17 @@ public final class Gateway implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
-        this.initializer = new GatewayInitializer(ssl, config, conversations, agents, store::writable, store, reads);
+        this.adminPool = new ThreadPoolExecutor(ADMIN_THREADS, ADMIN_THREADS, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(ADMIN_BACKLOG), r -> {
+                    Thread t = new Thread(r, "xiaoer-admin");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.admin = new AdminDesk(config, store, engine, b.faqFileSet ? b.faqFile : config.intents().faq(),
+                b.clock);
+        metrics.watch(config, conversations, queue, store, engine, b.clock);
+        this.initializer = new GatewayInitializer(ssl, config, conversations, agents, admin, metrics, store, reads,
+                adminPool);
         this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("xiaoer-accept", true));
         this.workers = new NioEventLoopGroup(0, new DefaultThreadFactory("xiaoer-io", true));
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -108,6 +129,8 @@ public final class Gateway implements AutoCloseable {
             agents.close();
             queue.close();
             reads.shutdownNow();
+            adminPool.shutdownNow();
+            metrics.close();
             throw e;
         }
         this.retention = new RetentionSweeper(store, Duration.ofDays(config.retention().days()), Duration.ofHours(1),
@@ -121,6 +144,13 @@ public final class Gateway implements AutoCloseable {
             LOG.warn("agent '{}' still has the demo secret \"demo\" from the README: anyone can log in as them."
                     + " Make a new one with: java -jar gateway/target/xiaoer-gateway.jar hash-secret, and put the"
                     + " line it prints as the agent's secret in your config file (see README, Agents)", a.id());
+        }
+        if (config.admin().enabled()) {
+            LOG.info("admin API on at {}/api/admin/ (docs/admin.md)", url());
+        }
+        if (config.metrics().access() == GatewayConfig.MetricsAccess.OPEN && !address().getAddress().isLoopbackAddress()) {
+            LOG.warn("/metrics is open to anyone who reaches {} (agent ids and queue figures): set metrics.access:"
+                    + " token, or keep /metrics from the internet in your proxy", url());
         }
         if (config.agents().isEmpty()) {
             LOG.warn("no agents are configured: handed-off chats wait as messages nobody can answer (add agents:"
@@ -149,6 +179,9 @@ public final class Gateway implements AutoCloseable {
         private ConversationStore store;
         private IntentEngine engine;
         private Clock clock = Clock.systemUTC();
+        private GatewayMetrics metrics;
+        private Path faqFile;
+        private boolean faqFileSet;
 
         private Builder(GatewayConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -169,6 +202,25 @@ public final class Gateway implements AutoCloseable {
         /** The clock for business hours, idle closing, event times, grace periods and the SLA. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The metrics to count in (the same the store's {@link dev.xiaoer.gateway.store.StoreOptions#commitListener()}
+         * reports to, for commit latency); by default the gateway makes its own. The gateway closes them.
+         */
+        public Builder metrics(GatewayMetrics metrics) {
+            this.metrics = metrics;
+            return this;
+        }
+
+        /**
+         * The FAQ file the engine was built from (null: the embedded sample), which the admin API edits and reloads;
+         * by default the config's {@code intents.faq}.
+         */
+        public Builder faqFile(Path file) {
+            this.faqFile = file;
+            this.faqFileSet = true;
             return this;
         }
 
@@ -207,6 +259,16 @@ public final class Gateway implements AutoCloseable {
         return agents;
     }
 
+    /** The metrics, as {@code /metrics} shows them. */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The shop owner's side: the bot's files and the reports. */
+    public AdminDesk admin() {
+        return admin;
+    }
+
     /** The conversations this gateway holds. */
     public Conversations conversations() {
         return conversations;
@@ -239,8 +301,10 @@ public final class Gateway implements AutoCloseable {
             agents.close();
             queue.close();
             reads.shutdownNow();
+            adminPool.shutdownNow();
             store.close();
         } finally {
+            metrics.close();
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
             LOG.info("stopped");

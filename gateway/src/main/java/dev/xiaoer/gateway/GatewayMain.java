@@ -1,12 +1,17 @@
 package dev.xiaoer.gateway;
 
+import dev.xiaoer.gateway.admin.IntentFiles;
 import dev.xiaoer.gateway.config.ConfigException;
 import dev.xiaoer.gateway.config.GatewayConfig;
 import dev.xiaoer.gateway.store.ConversationStore;
 import dev.xiaoer.gateway.store.SqliteConversationStore;
 import dev.xiaoer.gateway.store.StoreOpenException;
+import dev.xiaoer.gateway.store.StoreOptions;
+import dev.xiaoer.gateway.metrics.GatewayMetrics;
 import dev.xiaoer.intents.IntentEngine;
 import dev.xiaoer.intents.IntentFileException;
+
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 
@@ -76,9 +81,10 @@ public final class GatewayMain {
         if (data != null) {
             config = config.withDataDir(data);
         }
+        Path faq = IntentFiles.faqAtStart(config);
         IntentEngine engine;
         try {
-            engine = intents(config);
+            engine = intents(config, faq);
         } catch (IntentFileException e) {
             System.err.println("xiaoer gateway: " + e.getMessage());
             return 2;
@@ -86,16 +92,18 @@ public final class GatewayMain {
             System.err.println("xiaoer gateway: the FAQ engine cannot start: " + e);
             return 1;
         }
+        GatewayMetrics metrics = new GatewayMetrics();
         ConversationStore store;
         try {
-            store = openStore(config);
+            store = openStore(config, metrics);
         } catch (StoreOpenException e) {
+            metrics.close();
             System.err.println("xiaoer gateway: " + e.getMessage());
             return 1;
         }
         Gateway gateway;
         try {
-            gateway = Gateway.builder(config).store(store).intents(engine).start();
+            gateway = Gateway.builder(config).store(store).intents(engine).metrics(metrics).faqFile(faq).start();
         } catch (Exception e) {
             store.close();
             System.err.println("xiaoer gateway: cannot start: " + e.getMessage());
@@ -108,10 +116,15 @@ public final class GatewayMain {
         return 0;
     }
 
-    private static IntentEngine intents(GatewayConfig config) throws IntentFileException {
+    /** The engine over {@code faq} (the configured file, or one the admin API wrote to the data folder; null: embedded). */
+    private static IntentEngine intents(GatewayConfig config, Path faq) throws IntentFileException {
         GatewayConfig.Intents i = config.intents();
+        if (faq != null && i.faq() == null) {
+            LoggerFactory.getLogger(GatewayMain.class).info("FAQ from {} (written through the admin API; delete it"
+                    + " to go back to the embedded sample)", faq);
+        }
         return IntentEngine.builder()
-                .faq(i.faq())
+                .faq(faq)
                 .synonyms(i.synonyms())
                 .rules(i.rules())
                 .unknownsBeforeOffer(i.unknownsBeforeOffer())
@@ -121,5 +134,10 @@ public final class GatewayMain {
     /** The one place the store is chosen: SQLite under the data folder ({@code ./data} by default). */
     static ConversationStore openStore(GatewayConfig config) {
         return SqliteConversationStore.open(config.dataDir());
+    }
+
+    /** The same, telling {@code metrics} about every commit. */
+    static ConversationStore openStore(GatewayConfig config, GatewayMetrics metrics) {
+        return SqliteConversationStore.open(config.dataDir(), StoreOptions.defaults().withCommitListener(metrics));
     }
 }

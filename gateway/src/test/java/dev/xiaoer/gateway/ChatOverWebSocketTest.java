@@ -296,10 +296,16 @@ class ChatOverWebSocketTest {
         var health = server.get("/health");
         assertEquals(200, health.statusCode());
         assertTrue(health.body().contains("\"status\":\"ok\""));
-        assertEquals(200, server.get("/ready").statusCode());
+        var ready = server.get("/ready");
+        assertEquals(200, ready.statusCode());
+        assertEquals("{\"status\":\"ready\",\"checks\":{\"faq\":\"ok\",\"store\":\"ok\"}}", ready.body());
         server.store.failWrites(true);
-        assertEquals(503, server.get("/ready").statusCode());
+        var failing = server.get("/ready");
+        assertEquals(503, failing.statusCode());
+        assertEquals("{\"status\":\"not_ready\",\"failing\":[\"store\"],\"checks\":{\"faq\":\"ok\","
+                + "\"store\":\"failing\"}}", failing.body(), "the answer names what fails");
         server.store.failWrites(false);
+        assertEquals(200, server.get("/ready").statusCode());
         var page = server.get("/");
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"));

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,11 +29,15 @@ final class TestBuyer implements AutoCloseable {
     private final WebSocket ws;
     private final BlockingQueue<JsonNode> source;
     private final CompletableFuture<Integer> closed;
+    private final AtomicInteger received;
+    private final AtomicInteger sent = new AtomicInteger();
 
-    private TestBuyer(WebSocket ws, BlockingQueue<JsonNode> frames, CompletableFuture<Integer> closed) {
+    private TestBuyer(WebSocket ws, BlockingQueue<JsonNode> frames, CompletableFuture<Integer> closed,
+                      AtomicInteger received) {
         this.ws = ws;
         this.source = frames;
         this.closed = closed;
+        this.received = received;
     }
 
     static TestBuyer connect(String wsUrl) {
@@ -46,6 +51,7 @@ final class TestBuyer implements AutoCloseable {
         }
         BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
+        AtomicInteger received = new AtomicInteger();
         WebSocket.Builder b = http.build().newWebSocketBuilder();
         headers.forEach(b::header);
         WebSocket ws = b.buildAsync(URI.create(wsUrl), new WebSocket.Listener() {
@@ -55,6 +61,7 @@ final class TestBuyer implements AutoCloseable {
             public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                 partial.append(data);
                 if (last) {
+                    received.incrementAndGet();
                     try {
                         frames.add(JSON.readTree(partial.toString()));
                     } catch (Exception e) {
@@ -77,14 +84,26 @@ final class TestBuyer implements AutoCloseable {
                 closed.complete(-1);
             }
         }).join();
-        return new TestBuyer(ws, frames, closed);
+        return new TestBuyer(ws, frames, closed, received);
     }
 
     void send(String json) {
+        sent.incrementAndGet();
         ws.sendText(json, true).join();
     }
 
+    /** Text frames received so far (read or not). */
+    int received() {
+        return received.get();
+    }
+
+    /** Text frames sent so far. */
+    int sent() {
+        return sent.get();
+    }
+
     void sendBinary(byte[] bytes) {
+        sent.incrementAndGet();
         ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 

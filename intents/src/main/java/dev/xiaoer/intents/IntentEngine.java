@@ -40,6 +40,14 @@ public interface IntentEngine {
     int faqSize();
 
     /**
+     * How the decision cache has served so far, for metrics: cheap, thread-safe, never throws. An engine without a
+     * cache reports {@link CacheStats#NONE}.
+     */
+    default CacheStats cacheStats() {
+        return CacheStats.NONE;
+    }
+
+    /**
      * Loads a new FAQ file (and the synonyms in force) and swaps it in.
      *
      * @throws IntentFileException naming the file, line and field if the file is invalid; the old FAQ stays

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The engine behind {@link IntentEngine}: rules, then small talk, then the FAQ, then the conversation policy.
@@ -47,6 +48,9 @@ final class ShopIntentEngine implements IntentEngine {
     private final long cacheSize;
     private volatile FaqSnapshot faq;
     private volatile RoutingRules rules;
+    // Counted here, not by Caffeine: a reload replaces the cache, and the counts must outlive it.
+    private final LongAdder cacheRequests = new LongAdder();
+    private final LongAdder cacheMisses = new LongAdder();
 
     ShopIntentEngine(FaqIndex index, RoutingRules rules, Path synonymsFile, ConfidenceBands bands,
                      int unknownsBeforeOffer, long cacheSize) {
@@ -189,7 +193,12 @@ final class ShopIntentEngine implements IntentEngine {
             return new Decision.Unknown(0, List.of(), false);
         }
         Cache<String, Decision> cache = faq.cache();
-        return cache == null ? null : cache.getIfPresent(normalised);
+        Decision cached = cache == null ? null : cache.getIfPresent(normalised);
+        if (cached != null) {
+            // A miss here is not counted: the caller goes on to decide(), which counts it.
+            cacheRequests.increment();
+        }
+        return cached;
     }
 
     /** The FAQ's decision on a normalised question, from the cache of the FAQ in force when possible. */
@@ -198,11 +207,15 @@ final class ShopIntentEngine implements IntentEngine {
         if (normalised.isEmpty()) {
             return new Decision.Unknown(0, List.of(), false);
         }
+        cacheRequests.increment();
         if (snapshot.cache() == null) {
+            cacheMisses.increment();
             return toDecision(bands.decide(snapshot.index().rank(normalised, ConfidenceBands.MAX_CANDIDATES)));
         }
-        return snapshot.cache().get(normalised,
-                q -> toDecision(bands.decide(snapshot.index().rank(q, ConfidenceBands.MAX_CANDIDATES))));
+        return snapshot.cache().get(normalised, q -> {
+            cacheMisses.increment();
+            return toDecision(bands.decide(snapshot.index().rank(q, ConfidenceBands.MAX_CANDIDATES)));
+        });
     }
 
     private static Decision toDecision(FaqMatch match) {
@@ -256,6 +269,15 @@ final class ShopIntentEngine implements IntentEngine {
     @Override
     public int faqSize() {
         return faq.index().size();
+    }
+
+    @Override
+    public CacheStats cacheStats() {
+        // Misses first: a request is counted before its miss, so reading in this order never sees hits < 0.
+        long misses = cacheMisses.sum();
+        long requests = Math.max(cacheRequests.sum(), misses);
+        Cache<String, Decision> cache = faq.cache();
+        return new CacheStats(requests, requests - misses, cache == null ? 0 : cache.estimatedSize());
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.xiaoer.intents.DialogState;
 import dev.xiaoer.intents.Flag;
 import dev.xiaoer.intents.Turn;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -76,6 +77,12 @@ final class Conversation {
     private String lastAgentId;
     private boolean rated;
     private boolean toldStillWaiting;
+    // For metrics, derived like the rest so that a restart neither counts a first answer twice nor forgets a handoff.
+    private boolean buyerSpoke;
+    private boolean answered;
+    private boolean agentAnswered;
+    private boolean everWithAgent;
+    private Instant firstHandoffAt;
 
     Conversation(Conversations desk, String id, String tokenHash, Executor lane, Instant createdAt) {
         this.desk = desk;
@@ -307,8 +314,11 @@ final class Conversation {
 
     private void process(BuyerLink link, BuyerMessage m) {
         busy = true;
+        long started = System.nanoTime();
+        boolean firstAnswer = !answered && state != ConversationState.WITH_AGENT;
         List<ConversationEvent> batch;
         DialogState next = dialog;
+        String band = null;
         try {
             Instant now = desk.now();
             lastActivity = now;
@@ -319,6 +329,7 @@ final class Conversation {
             if (state != ConversationState.WITH_AGENT) {
                 Turn turn = decide(m);
                 next = turn.next();
+                band = turn.decision().band();
                 for (Flag f : turn.flags()) {
                     batch.add(new ConversationEvent(id, ++lastSeq, now,
                             new EventBody.Flagged(buyerSeq, f.rule(), f.ruleName(), f.trigger())));
@@ -339,6 +350,7 @@ final class Conversation {
             return;
         }
         DialogState decided = next;
+        String decidedBand = band;
         desk.store(batch).whenCompleteAsync((ok, failure) -> {
             if (failure != null) {
                 desk.storeFailed(id, failure);
@@ -346,9 +358,39 @@ final class Conversation {
                         "your message could not be saved; send it again", m.id()));
                 done();
             } else {
+                count(batch, decidedBand, firstAnswer ? System.nanoTime() - started : -1);
                 committed(link, m, batch, decided);
             }
         }, lane);
+    }
+
+    /** Tells the metrics what a stored buyer-message batch holds: the decision, a handoff, flags, a first answer. */
+    private void count(List<ConversationEvent> batch, String band, long firstAnswerNanos) {
+        ChatMetrics metrics = desk.metrics();
+        if (band != null) {
+            metrics.decided(band);
+        }
+        for (ConversationEvent e : batch) {
+            if (e.body() instanceof EventBody.Flagged f) {
+                metrics.flagged(f.rule());
+            } else if (e.body() instanceof EventBody.HandedOff h) {
+                metrics.handedOff(h.queue(), h.trigger(), h.reason(), h.leaveMessage());
+            }
+        }
+        if (firstAnswerNanos >= 0 && batch.size() > 1) {
+            metrics.firstResponse(ChatMetrics.Responder.BOT, Duration.ofNanos(firstAnswerNanos));
+        }
+    }
+
+    /** How this conversation ended up, for the metrics: derived from its events. */
+    private ChatMetrics.Outcome outcome() {
+        if (everWithAgent) {
+            return ChatMetrics.Outcome.HUMAN;
+        }
+        if (firstHandoffAt != null) {
+            return ChatMetrics.Outcome.UNATTENDED;
+        }
+        return buyerSpoke ? ChatMetrics.Outcome.BOT : ChatMetrics.Outcome.EMPTY;
     }
 
     private Turn decide(BuyerMessage m) {
@@ -444,7 +486,14 @@ final class Conversation {
         if (b instanceof EventBody.BuyerSaid s) {
             buyerTextBefore = lastBuyerText;
             lastBuyerText = s.text();
+            buyerSpoke = true;
+        } else if (b instanceof EventBody.BotReplied) {
+            answered = true;
         } else if (b instanceof EventBody.HandedOff h) {
+            answered = true;
+            if (firstHandoffAt == null) {
+                firstHandoffAt = e.at();
+            }
             boolean transfer = "transfer".equals(h.reason());
             if (!transfer || waitingSince == null) {
                 waitingSince = e.at();
@@ -456,6 +505,7 @@ final class Conversation {
             front = false;
             route = h;
         } else if (b instanceof EventBody.AgentJoined j) {
+            everWithAgent = true;
             agentId = j.agentId();
             agentName = j.agentName();
             agentSince = e.at();
@@ -467,6 +517,7 @@ final class Conversation {
             agentId = null;
         } else if (b instanceof EventBody.AgentSaid a) {
             agentAccepted.put(a.messageId(), e.seq());
+            agentAnswered = true;
         } else if (b instanceof EventBody.Closed) {
             if (agentId != null) {
                 lastAgentId = agentId;
@@ -538,6 +589,7 @@ final class Conversation {
     private void ended(ConversationEvent closed, ConversationState before, String holder) {
         Optional<AgentSeat> agent = seat();
         record(closed);
+        desk.metrics().closed(outcome());
         place = null;
         if (before == ConversationState.WAITING) {
             desk.waitingLines().remove(id);
@@ -572,6 +624,7 @@ final class Conversation {
                 return true;
             }
             record(rating);
+            desk.metrics().rated(score);
             broadcast(rating, null);
             if (lastAgentId != null) {
                 desk.waitingLines().seat(lastAgentId).ifPresent(s -> s.send(new AgentFrame.Event(id, rating)));
@@ -630,6 +683,9 @@ final class Conversation {
                 seat.send(new AgentFrame.Error(AgentErrorCode.STORE_UNAVAILABLE,
                         "your message could not be saved; send it again", id, messageId));
                 return true;
+            }
+            if (!agentAnswered && firstHandoffAt != null) {
+                desk.metrics().firstResponse(ChatMetrics.Responder.HUMAN, Duration.between(firstHandoffAt, said.at()));
             }
             record(said);
             seat.send(new AgentFrame.Ack(id, messageId, said.seq(), false));
@@ -700,6 +756,7 @@ final class Conversation {
             }
             record(left);
             place = null;
+            desk.metrics().handedOff(queue.id(), trigger, "transfer", false);
             broadcast(left, null);
             seat.send(new AgentFrame.Released(id, "transferred"));
             Handoff handoff = withheld(handedOff);
@@ -851,6 +908,7 @@ final class Conversation {
         write(List.of(closed), failure -> {
             if (failure == null) {
                 record(closed);
+                desk.metrics().closed(outcome());
                 // A buyer who came back while the close was being stored sees it happen.
                 broadcast(closed, null);
                 gone = true;

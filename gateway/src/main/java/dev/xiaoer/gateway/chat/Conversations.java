@@ -50,6 +50,7 @@ public final class Conversations implements AutoCloseable {
     private final WaitingLines waitingLines;
     private final Clock clock;
     private final GatewayConfig config;
+    private final ChatMetrics metrics;
     private final BusinessHours hours;
     private final SessionKeys keys = new SessionKeys();
     private final ExecutorService[] lanes;
@@ -64,6 +65,7 @@ public final class Conversations implements AutoCloseable {
         this.waitingLines = Objects.requireNonNull(b.waitingLines, "waitingLines");
         this.clock = Objects.requireNonNull(b.clock, "clock");
         this.config = Objects.requireNonNull(b.config, "config");
+        this.metrics = Objects.requireNonNull(b.metrics, "metrics");
         this.hours = new BusinessHours(config.businessHours());
         int n = config.chat().threads() > 0 ? config.chat().threads()
                 : Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -97,6 +99,7 @@ public final class Conversations implements AutoCloseable {
         private WaitingLines waitingLines;
         private Clock clock = Clock.systemUTC();
         private GatewayConfig config;
+        private ChatMetrics metrics = ChatMetrics.NONE;
 
         private Builder() {
         }
@@ -123,6 +126,12 @@ public final class Conversations implements AutoCloseable {
 
         public Builder config(GatewayConfig config) {
             this.config = config;
+            return this;
+        }
+
+        /** What to tell the metrics (default: nothing). */
+        public Builder metrics(ChatMetrics metrics) {
+            this.metrics = metrics;
             return this;
         }
 
@@ -197,6 +206,7 @@ public final class Conversations implements AutoCloseable {
                 }
                 storeUp();
                 open.put(id, c);
+                metrics.conversationStarted();
                 c.welcome(link, token, hello);
             } finally {
                 inFlight.decrementAndGet();
@@ -332,6 +342,10 @@ public final class Conversations implements AutoCloseable {
 
     IntentEngine engine() {
         return engine;
+    }
+
+    ChatMetrics metrics() {
+        return metrics;
     }
 
     WaitingLines waitingLines() {

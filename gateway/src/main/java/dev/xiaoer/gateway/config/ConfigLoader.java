@@ -46,7 +46,7 @@ final class ConfigLoader {
     private static final String DEFAULT_NAME = "embedded default-gateway.yaml";
 
     /** Sections not checked key by key against the defaults: agents are a list checked by {@link #agents}. */
-    private static final Set<String> RESERVED = Set.of("agents", "admin", "widget");
+    private static final Set<String> RESERVED = Set.of("agents", "widget");
     private static final List<String> AGENT_KEYS = List.of("id", "name", "queues", "maxChats", "role", "secret");
     private static final java.util.regex.Pattern AGENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int MAX_AGENT_NAME_CHARS = 40;
@@ -103,7 +103,44 @@ final class ConfigLoader {
                         integer("queues.graceSeconds", 0, 86_400), known),
                 new GatewayConfig.Retention(integer("retention.days", 1, 36_500)), agents(known),
                 quickReplies(limits.maxTextChars()), new GatewayConfig.Sla(integer("sla.waitMinutes", 1, 10_080)),
-                new GatewayConfig.Console(integer("console.tokenHours", 1, 720)));
+                new GatewayConfig.Console(integer("console.tokenHours", 1, 720)), admin(), metrics());
+    }
+
+    /** Long enough that guessing it is hopeless, even at the rate failed attempts are allowed. */
+    static final int MIN_ADMIN_TOKEN_CHARS = 24;
+
+    /** The admin token: empty (the admin API is off) or a long secret without spaces. */
+    private GatewayConfig.Admin admin() throws ConfigException {
+        String token = string("admin.token").trim();
+        if (!token.isEmpty()) {
+            String fix = " (make one with: openssl rand -base64 32)";
+            if (token.length() < MIN_ADMIN_TOKEN_CHARS) {
+                throw error("admin.token", "is too short: at least " + MIN_ADMIN_TOKEN_CHARS + " characters" + fix);
+            }
+            for (int i = 0; i < token.length(); i++) {
+                char c = token.charAt(i);
+                if (c <= ' ' || c > '~') {
+                    throw error("admin.token", "may only hold printable ASCII characters without spaces (it is sent"
+                            + " in an HTTP header)" + fix);
+                }
+            }
+        }
+        return new GatewayConfig.Admin(token);
+    }
+
+    private GatewayConfig.Metrics metrics() throws ConfigException {
+        String access = string("metrics.access").trim().toLowerCase(Locale.ROOT);
+        GatewayConfig.MetricsAccess a;
+        switch (access) {
+            case "open" -> a = GatewayConfig.MetricsAccess.OPEN;
+            case "token" -> a = GatewayConfig.MetricsAccess.TOKEN;
+            case "off" -> a = GatewayConfig.MetricsAccess.OFF;
+            default -> throw error("metrics.access", "'" + access + "' is not open, token or off");
+        }
+        if (a == GatewayConfig.MetricsAccess.TOKEN && string("admin.token").isBlank()) {
+            throw error("metrics.access", "is token, but admin.token is empty (set admin.token, or write open)");
+        }
+        return new GatewayConfig.Metrics(a);
     }
 
     /** The queues of the routing rules in force, which agents and transfers may name. */

@@ -21,7 +21,7 @@ import java.util.Set;
 public record GatewayConfig(String source, Server server, Path dataDir, Intents intents, List<String> allowedOrigins,
                             Limits limits, Chat chat, Hours businessHours, Map<String, Texts> texts, Queues queues,
                             Retention retention, List<Agent> agents, List<String> quickReplies, Sla sla,
-                            Console console) {
+                            Console console, Admin admin, Metrics metrics) {
 
     /** The language used for system texts when a client names none. */
     public static final String DEFAULT_LANG = "zh";
@@ -45,6 +45,8 @@ public record GatewayConfig(String source, Server server, Path dataDir, Intents 
         quickReplies = List.copyOf(quickReplies);
         Objects.requireNonNull(sla, "sla");
         Objects.requireNonNull(console, "console");
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     /**
@@ -72,55 +74,73 @@ public record GatewayConfig(String source, Server server, Path dataDir, Intents 
         }
         return new GatewayConfig(source, new Server(server.host(), port, server.trustProxy(), server.tls(),
                 server.shutdownGraceSeconds()), dataDir, intents, allowedOrigins, limits, chat, businessHours, texts,
-                queues, retention, agents, quickReplies, sla, console);
+                queues, retention, agents, quickReplies, sla, console, admin, metrics);
     }
 
     /** This configuration storing under another folder ({@code --data}). */
     public GatewayConfig withDataDir(Path dir) {
         return new GatewayConfig(source, server, dir, intents, allowedOrigins, limits, chat, businessHours, texts,
-                queues, retention, agents, quickReplies, sla, console);
+                queues, retention, agents, quickReplies, sla, console, admin, metrics);
     }
 
     /** This configuration with other limits (tests and embedders). */
     public GatewayConfig withLimits(Limits newLimits) {
         return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, newLimits, chat, businessHours,
-                texts, queues, retention, agents, quickReplies, sla, console);
+                texts, queues, retention, agents, quickReplies, sla, console, admin, metrics);
     }
 
     /** This configuration with another origin allow-list. */
     public GatewayConfig withAllowedOrigins(List<String> origins) {
         return new GatewayConfig(source, server, dataDir, intents, origins, limits, chat, businessHours, texts,
-                queues, retention, agents, quickReplies, sla, console);
+                queues, retention, agents, quickReplies, sla, console, admin, metrics);
     }
 
     /** This configuration with other business hours. */
     public GatewayConfig withBusinessHours(Hours hours) {
         return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, limits, chat, hours, texts,
-                queues, retention, agents, quickReplies, sla, console);
+                queues, retention, agents, quickReplies, sla, console, admin, metrics);
     }
 
     /** This configuration with another server section. */
     public GatewayConfig withServer(Server newServer) {
         return new GatewayConfig(source, newServer, dataDir, intents, allowedOrigins, limits, chat, businessHours,
-                texts, queues, retention, agents, quickReplies, sla, console);
+                texts, queues, retention, agents, quickReplies, sla, console, admin, metrics);
     }
 
     /** This configuration with other agents (tests and embedders; the config file's agents are validated). */
     public GatewayConfig withAgents(List<Agent> newAgents) {
         return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, limits, chat, businessHours,
-                texts, queues, retention, newAgents, quickReplies, sla, console);
+                texts, queues, retention, newAgents, quickReplies, sla, console, admin, metrics);
     }
 
     /** This configuration with another waiting-line section. */
     public GatewayConfig withQueues(Queues newQueues) {
         return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, limits, chat, businessHours,
-                texts, newQueues, retention, agents, quickReplies, sla, console);
+                texts, newQueues, retention, agents, quickReplies, sla, console, admin, metrics);
     }
 
     /** This configuration with another SLA. */
     public GatewayConfig withSla(Sla newSla) {
         return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, limits, chat, businessHours,
-                texts, queues, retention, agents, quickReplies, newSla, console);
+                texts, queues, retention, agents, quickReplies, newSla, console, admin, metrics);
+    }
+
+    /** This configuration with another admin section (tests and embedders). */
+    public GatewayConfig withAdmin(Admin newAdmin) {
+        return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, limits, chat, businessHours,
+                texts, queues, retention, agents, quickReplies, sla, console, newAdmin, metrics);
+    }
+
+    /** This configuration with another metrics section. */
+    public GatewayConfig withMetrics(Metrics newMetrics) {
+        return new GatewayConfig(source, server, dataDir, intents, allowedOrigins, limits, chat, businessHours,
+                texts, queues, retention, agents, quickReplies, sla, console, admin, newMetrics);
+    }
+
+    /** This configuration with other intents files (tests and embedders). */
+    public GatewayConfig withIntents(Intents newIntents) {
+        return new GatewayConfig(source, server, dataDir, newIntents, allowedOrigins, limits, chat, businessHours,
+                texts, queues, retention, agents, quickReplies, sla, console, admin, metrics);
     }
 
     /** The texts for {@code lang}, or the default language's when there are none. */
@@ -222,6 +242,40 @@ public record GatewayConfig(String source, Server server, Path dataDir, Intents 
 
     /** The agent console: how long a login stays valid without the secret. */
     public record Console(int tokenHours) {
+    }
+
+    /**
+     * The admin API ({@code /api/admin/…}): its bearer token, or an empty string when the API is off. The token is
+     * never printed ({@link #toString()}).
+     */
+    public record Admin(String token) {
+        public Admin {
+            Objects.requireNonNull(token, "token");
+        }
+
+        /** Whether the admin API is on (a token is configured). */
+        public boolean enabled() {
+            return !token.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Admin[" + (enabled() ? "token set" : "off") + "]";
+        }
+    }
+
+    /** Who may read {@code /metrics}. */
+    public record Metrics(MetricsAccess access) {
+        public Metrics {
+            Objects.requireNonNull(access, "access");
+        }
+    }
+
+    /** {@code open}: anyone who reaches the port; {@code token}: with the admin token; {@code off}: nobody (404). */
+    public enum MetricsAccess {
+        OPEN,
+        TOKEN,
+        OFF
     }
 
     /** How long closed conversations are kept. */

@@ -120,9 +120,17 @@ public final class HumanQueue implements WaitingLines {
     private long arrivals;
     private volatile Assignments assignments;
     private volatile Set<String> staffed = Set.of();
+    private final QueueMetrics metrics;
+    private volatile QueueSnapshot snapshot = QueueSnapshot.EMPTY;
 
     /** The queue for the configured queues and agents, on its own thread, with timers read from {@code clock}. */
     public HumanQueue(GatewayConfig config, Clock clock) {
+        this(config, clock, QueueMetrics.NONE);
+    }
+
+    /** The same, telling {@code metrics} about waits, abandoned chats and SLA breaches. */
+    public HumanQueue(GatewayConfig config, Clock clock, QueueMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
         this.config = config;
         this.clock = clock;
         this.grace = Duration.ofSeconds(config.queues().graceSeconds());
@@ -136,6 +144,7 @@ public final class HumanQueue implements WaitingLines {
             seats.put(a.id(), seat);
             desks.put(a.id(), new Desk(seat));
         }
+        publish(); // no task has run yet: this thread may still read the state
         this.owner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "xiaoer-queue");
             t.setDaemon(true);
@@ -180,6 +189,7 @@ public final class HumanQueue implements WaitingLines {
                 return false;
             }
             leave(w);
+            metrics.abandoned(w.handoff.queue());
             return true;
         });
     }
@@ -432,6 +442,14 @@ public final class HumanQueue implements WaitingLines {
         });
     }
 
+    /**
+     * The lines and the agents as of the last change, for metrics and reports on other threads: an immutable copy
+     * published by the queue's thread, never its live state.
+     */
+    public QueueSnapshot snapshot() {
+        return snapshot;
+    }
+
     /** Whether {@code queue} is a queue of the rules. */
     public boolean knows(String queue) {
         return config.queues().queue(queue).isPresent();
@@ -572,6 +590,7 @@ public final class HumanQueue implements WaitingLines {
     private void assigned(Holding h, WaitingLine.Waiting w, Desk d, String how, Assignments.Outcome outcome) {
         if (outcome == Assignments.Outcome.DONE) {
             h.confirmed = true;
+            metrics.waited(w.handoff.queue(), Duration.between(w.handoff.waitingSince(), h.since));
             if (!d.available() && d.graceUntil != null && !now().isBefore(d.graceUntil)) {
                 requeue(d.agent().id(), d, h, d.link == null ? "disconnected" : "away");
             }
@@ -686,6 +705,7 @@ public final class HumanQueue implements WaitingLines {
         }
         if (first) {
             dirtyLines.add(w.handoff.queue());
+            metrics.slaBreached(w.handoff.queue());
             assignments.stillWaiting(w.id());
         }
     }
@@ -725,6 +745,9 @@ public final class HumanQueue implements WaitingLines {
      * changes wait estimates), each changed line to the agents who see it, and new places to the buyers.
      */
     private void flush() {
+        if (rosterDirty || !dirtyLines.isEmpty()) {
+            publish();
+        }
         Set<String> places = new HashSet<>(dirtyLines);
         if (rosterDirty) {
             rosterDirty = false;
@@ -782,6 +805,31 @@ public final class HumanQueue implements WaitingLines {
                 }
             }
         }
+    }
+
+    /** Copies the lines and the agents for readers on other threads. */
+    private void publish() {
+        List<QueueSnapshot.LineState> lineStates = new ArrayList<>(lines.size());
+        for (WaitingLine line : lines.values()) {
+            WaitingLine.Waiting head = null;
+            int breached = 0;
+            for (WaitingLine.Waiting w : line) {
+                if (head == null || w.handoff.waitingSince().isBefore(head.handoff.waitingSince())) {
+                    head = w;
+                }
+                if (w.reminded != null) {
+                    breached++;
+                }
+            }
+            lineStates.add(new QueueSnapshot.LineState(line.queue.id(), line.size(),
+                    head == null ? null : head.handoff.waitingSince(), breached));
+        }
+        List<QueueSnapshot.AgentState> agentStates = new ArrayList<>(desks.size());
+        for (Desk d : desks.values()) {
+            agentStates.add(new QueueSnapshot.AgentState(d.agent().id(), d.agent().role(), d.status(),
+                    d.open.size(), d.agent().maxChats()));
+        }
+        snapshot = new QueueSnapshot(lineStates, agentStates);
     }
 
     /** Whether an agent who serves {@code queue} is logged in, available or away. */

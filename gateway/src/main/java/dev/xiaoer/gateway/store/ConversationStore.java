@@ -92,6 +92,11 @@ public interface ConversationStore extends AutoCloseable {
     /** Whether a write would succeed right now (for {@code /ready}). */
     boolean writable();
 
+    /** Writes submitted and not yet committed, for a metrics gauge; 0 for a store that does not queue them. */
+    default int queuedWrites() {
+        return 0;
+    }
+
     /** Flushes pending writes and closes. */
     @Override
     void close();

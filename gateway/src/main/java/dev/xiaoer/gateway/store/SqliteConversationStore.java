@@ -263,6 +263,7 @@ public final class SqliteConversationStore implements ConversationStore {
     }
 
     /** Writes waiting for the writer thread right now (for a metrics gauge). */
+    @Override
     public int queuedWrites() {
         return writer.queued();
     }

@@ -3,6 +3,8 @@ package dev.xiaoer.gateway.web;
 import dev.xiaoer.gateway.agent.Agent;
 import dev.xiaoer.gateway.chat.AgentDesk;
 import dev.xiaoer.gateway.config.GatewayConfig;
+import dev.xiaoer.gateway.metrics.Endpoint;
+import dev.xiaoer.gateway.metrics.GatewayMetrics;
 import dev.xiaoer.gateway.queue.AgentErrorCode;
 import dev.xiaoer.gateway.queue.AgentFrame;
 import dev.xiaoer.gateway.queue.AgentLink;
@@ -54,6 +56,7 @@ final class AgentFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame
     private final AgentDesk desk;
     private final LoginLimits loginLimits;
     private final GatewayConfig.Limits limits;
+    private final GatewayMetrics metrics;
     private final Link link = new Link();
 
     private Channel channel;
@@ -64,10 +67,11 @@ final class AgentFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame
     private volatile Agent agent;
     private volatile String closeReason;
 
-    AgentFrameHandler(AgentDesk desk, LoginLimits loginLimits, GatewayConfig.Limits limits) {
+    AgentFrameHandler(AgentDesk desk, LoginLimits loginLimits, GatewayConfig.Limits limits, GatewayMetrics metrics) {
         this.desk = desk;
         this.loginLimits = loginLimits;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     @Override
@@ -79,6 +83,7 @@ final class AgentFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame
                 ip = String.valueOf(channel.remoteAddress());
             }
             bucket = new TokenBucket(FRAMES_PER_SECOND, FRAME_BURST, System.nanoTime());
+            metrics.connectionOpened(Endpoint.AGENT);
             LOG.info("console connect conn={} ip={}", channel.id().asShortText(), ip);
             return;
         }
@@ -101,7 +106,9 @@ final class AgentFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        metrics.frameReceived(Endpoint.AGENT);
         if (!bucket.tryTake(System.nanoTime())) {
+            metrics.rateLimited(Endpoint.AGENT, "connection");
             if (++refusedInRow >= limits.floodCloseAfter()) {
                 closeWith(WebSocketCloseStatus.POLICY_VIOLATION, "too many messages");
             } else {
@@ -184,6 +191,7 @@ final class AgentFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame
         }
         String id = login.agentId();
         if (!loginLimits.tryAttempt(ip, id, System.nanoTime())) {
+            metrics.rateLimited(Endpoint.AGENT, "login");
             LOG.warn("agent login refused (too many failed attempts) id={} ip={}", printable(id), ip);
             error(AgentErrorCode.LOGIN_RATE_LIMITED, "too many failed logins; wait a minute and try again", null,
                     null);
@@ -220,6 +228,7 @@ final class AgentFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame
             return;
         }
         if (!loginLimits.tryAttempt(ip, null, System.nanoTime())) {
+            metrics.rateLimited(Endpoint.AGENT, "login");
             LOG.warn("agent token login refused (too many failed attempts) ip={}", ip);
             error(AgentErrorCode.LOGIN_RATE_LIMITED, "too many failed logins; wait a minute and try again", null,
                     null);
@@ -277,6 +286,7 @@ final class AgentFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (channel != null) {
+            metrics.connectionClosed(Endpoint.AGENT);
             Agent a = agent;
             if (a != null) {
                 desk.disconnected(a, link);

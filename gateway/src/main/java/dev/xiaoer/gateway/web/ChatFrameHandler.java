@@ -6,6 +6,8 @@ import dev.xiaoer.gateway.chat.BuyerMessage;
 import dev.xiaoer.gateway.chat.Conversations;
 import dev.xiaoer.gateway.chat.ErrorCode;
 import dev.xiaoer.gateway.config.GatewayConfig;
+import dev.xiaoer.gateway.metrics.Endpoint;
+import dev.xiaoer.gateway.metrics.GatewayMetrics;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -46,6 +48,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     private final Conversations conversations;
     private final ClientLimits clientLimits;
     private final GatewayConfig.Limits limits;
+    private final GatewayMetrics metrics;
 
     private Channel channel;
     private String ip;
@@ -57,10 +60,12 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     private long lastSeen = -1;
     private final Link link = new Link();
 
-    ChatFrameHandler(Conversations conversations, ClientLimits clientLimits, GatewayConfig.Limits limits) {
+    ChatFrameHandler(Conversations conversations, ClientLimits clientLimits, GatewayConfig.Limits limits,
+                     GatewayMetrics metrics) {
         this.conversations = conversations;
         this.clientLimits = clientLimits;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     @Override
@@ -72,6 +77,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
                 ip = String.valueOf(channel.remoteAddress()); // never expected: the guard sees every upgrade
             }
             bucket = clientLimits.connectionBucket(System.nanoTime());
+            metrics.connectionOpened(Endpoint.BUYER);
             LOG.info("connect conn={} ip={}", channel.id().asShortText(), ip);
             return;
         }
@@ -95,6 +101,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        metrics.frameReceived(Endpoint.BUYER);
         if (!admit()) {
             return;
         }
@@ -108,10 +115,12 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     /** The per-connection and per-IP buckets; a client that keeps sending into a closed bucket is cut off. */
     private boolean admit() {
         long now = System.nanoTime();
-        if (bucket.tryTake(now) && clientLimits.allowFrame(ip, now)) {
+        boolean connection = bucket.tryTake(now);
+        if (connection && clientLimits.allowFrame(ip, now)) {
             refusedInRow = 0;
             return true;
         }
+        metrics.rateLimited(Endpoint.BUYER, connection ? "address" : "connection");
         if (++refusedInRow >= limits.floodCloseAfter()) {
             closeWith(WebSocketCloseStatus.POLICY_VIOLATION, "too many messages");
         } else {
@@ -202,6 +211,7 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (channel != null) {
+            metrics.connectionClosed(Endpoint.BUYER);
             if (helloState == ATTACHED) {
                 conversations.leave(link);
             }

@@ -1,8 +1,11 @@
 package dev.xiaoer.gateway.web;
 
+import dev.xiaoer.gateway.admin.AdminDesk;
+import dev.xiaoer.gateway.admin.AdminToken;
 import dev.xiaoer.gateway.chat.AgentDesk;
 import dev.xiaoer.gateway.chat.Conversations;
 import dev.xiaoer.gateway.config.GatewayConfig;
+import dev.xiaoer.gateway.metrics.GatewayMetrics;
 import dev.xiaoer.gateway.store.ConversationStore;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -26,12 +29,11 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
- * The gateway's pipeline, top to bottom as a byte travels: TLS (optional) → HTTP codec → gzip (responses) →
- * request aggregator → idle timer → upgrade guard (origin, connections per IP) → plain HTTP routes (health, static
- * files, transcripts). An upgrade to a WebSocket path makes the guard put that endpoint's handlers between itself
+ * The gateway's pipeline, top to bottom as a byte travels: TLS (optional) → HTTP codec → gzip (responses) → body
+ * limits (by path) → request aggregator → idle timer → upgrade guard (origin, connections per IP) → plain HTTP routes
+ * (health, readiness, metrics, static files, transcripts, the admin API). An upgrade to a WebSocket path makes the guard put that endpoint's handlers between itself
  * and the routes: WebSocket handshake and frames → frame aggregator → JSON encoder → the chat's ({@code /ws/chat})
  * or the agent console's ({@code /ws/agent}) frame handler.
  */
@@ -41,8 +43,6 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     public static final String CHAT_PATH = "/ws/chat";
     /** The agent console's WebSocket endpoint. */
     public static final String AGENT_PATH = "/ws/agent";
-    /** Requests carry no bodies (GET and the upgrade); a few headers of cookies are all a browser sends. */
-    private static final int MAX_HTTP_REQUEST_BYTES = 16 * 1024;
     private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     /**
      * Responses this big go gzipped to clients that accept it: the widget, loaded on every shop page, is 71 KB
@@ -58,28 +58,37 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
     private final LoginLimits loginLimits = new LoginLimits();
     private final UpgradeGuard upgradeGuard;
     private final HttpRoutes routes;
-    private final BuyerFrameEncoder encoder = new BuyerFrameEncoder();
-    private final AgentFrameEncoder agentEncoder = new AgentFrameEncoder();
+    private final GatewayMetrics metrics;
+    private final BuyerFrameEncoder encoder;
+    private final AgentFrameEncoder agentEncoder;
     private final WebSocketServerProtocolConfig wsConfig;
     private final WebSocketServerProtocolConfig agentWsConfig;
     private final ChannelGroup chats = new DefaultChannelGroup("xiaoer-chats", GlobalEventExecutor.INSTANCE);
 
     /**
-     * @param ssl           the TLS context, or null for plain HTTP
-     * @param storeWritable answers {@code /ready}
-     * @param store         where transcripts are read from, on {@code reads} (never on an event loop)
+     * @param ssl       the TLS context, or null for plain HTTP
+     * @param desk      the admin API's and {@code /ready}'s side
+     * @param store     where transcripts are read from, on {@code reads} (never on an event loop)
+     * @param adminPool where reports, FAQ changes and metric scrapes run (never on an event loop)
      */
     public GatewayInitializer(SslContext ssl, GatewayConfig config, Conversations conversations, AgentDesk agents,
-                              BooleanSupplier storeWritable, ConversationStore store, Executor reads) {
+                              AdminDesk desk, GatewayMetrics metrics, ConversationStore store, Executor reads,
+                              Executor adminPool) {
         this.ssl = ssl;
         this.config = config;
         this.conversations = conversations;
         this.agents = agents;
+        this.metrics = metrics;
+        this.encoder = new BuyerFrameEncoder(metrics);
+        this.agentEncoder = new AgentFrameEncoder(metrics);
         this.clientLimits = new ClientLimits(config.limits());
         this.upgradeGuard = new UpgradeGuard(Map.of(CHAT_PATH, this::chatEndpoint, AGENT_PATH, this::agentEndpoint),
-                config.allowedOrigins(), config.server().trustProxy(), clientLimits);
-        this.routes = new HttpRoutes(conversations, clientLimits, storeWritable,
-                new TranscriptRoute(agents, store, reads));
+                config.allowedOrigins(), config.server().trustProxy(), clientLimits, metrics);
+        AdminToken token = AdminToken.of(config.admin().token());
+        boolean trustProxy = config.server().trustProxy();
+        this.routes = new HttpRoutes(conversations, clientLimits, desk, new TranscriptRoute(agents, store, reads),
+                new AdminRoutes(desk, token, agents, adminPool, metrics, trustProxy),
+                new MetricsRoute(metrics, config.metrics().access(), token, adminPool, trustProxy));
         this.wsConfig = webSocket(CHAT_PATH);
         this.agentWsConfig = webSocket(AGENT_PATH);
     }
@@ -104,7 +113,8 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
         }
         p.addLast("http", new HttpServerCodec());
         p.addLast("gzip", new HttpContentCompressor(GZIP_FROM_BYTES, StandardCompressionOptions.gzip()));
-        p.addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        p.addLast("body", new BodyLimits());
+        p.addLast("aggregator", new HttpObjectAggregator(BodyLimits.largest()));
         p.addLast("idle", new IdleStateHandler(config.limits().idleTimeoutSeconds(), 0, 0, TimeUnit.SECONDS));
         p.addLast("guard", upgradeGuard);
         p.addLast("routes", routes);
@@ -113,18 +123,20 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
 
     /** A buyer's WebSocket: the chat protocol. */
     private void chatEndpoint(ChannelPipeline p) {
+        p.remove("body"); // WebSocket frames are limited by maxFrameBytes
         p.addBefore("routes", "websocket", new WebSocketServerProtocolHandler(wsConfig));
         p.addBefore("routes", "fragments", new WebSocketFrameAggregator(config.limits().maxFrameBytes()));
         p.addBefore("routes", "json", encoder);
-        p.addBefore("routes", "chat", new ChatFrameHandler(conversations, clientLimits, config.limits()));
+        p.addBefore("routes", "chat", new ChatFrameHandler(conversations, clientLimits, config.limits(), metrics));
     }
 
     /** An agent console's WebSocket: the agent protocol, which starts with a login. */
     private void agentEndpoint(ChannelPipeline p) {
+        p.remove("body");
         p.addBefore("routes", "websocket", new WebSocketServerProtocolHandler(agentWsConfig));
         p.addBefore("routes", "fragments", new WebSocketFrameAggregator(config.limits().maxFrameBytes()));
         p.addBefore("routes", "json", agentEncoder);
-        p.addBefore("routes", "agent", new AgentFrameHandler(agents, loginLimits, config.limits()));
+        p.addBefore("routes", "agent", new AgentFrameHandler(agents, loginLimits, config.limits(), metrics));
     }
 
     /** Tells every connected client the server is going away (1001) and closes them; waits up to the timeout. */

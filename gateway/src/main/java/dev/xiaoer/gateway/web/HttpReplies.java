@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Writes complete HTTP responses with keep-alive handled the same way everywhere. */
 final class HttpReplies {
@@ -32,6 +33,12 @@ final class HttpReplies {
     /** {@code etag} and {@code policy} (a Content-Security-Policy) may be null. */
     static void send(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String contentType,
                      byte[] body, String etag, String policy) {
+        send(ctx, req, status, contentType, body, etag, policy, Map.of());
+    }
+
+    /** The same, with more headers ({@code Retry-After}, {@code WWW-Authenticate}, {@code Content-Disposition} …). */
+    static void send(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status, String contentType,
+                     byte[] body, String etag, String policy, Map<String, String> headers) {
         boolean head = req.method().equals(HttpMethod.HEAD);
         FullHttpResponse res = new DefaultFullHttpResponse(req.protocolVersion(), status,
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
@@ -46,6 +53,7 @@ final class HttpReplies {
             res.headers().set(HttpHeaderNames.CONTENT_SECURITY_POLICY, policy);
             res.headers().set("Referrer-Policy", "no-referrer");
         }
+        headers.forEach(res.headers()::set);
         boolean keepAlive = HttpUtil.isKeepAlive(req) && status.code() < 400;
         HttpUtil.setKeepAlive(res, keepAlive);
         if (keepAlive) {

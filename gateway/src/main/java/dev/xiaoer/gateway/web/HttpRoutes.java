@@ -1,5 +1,6 @@
 package dev.xiaoer.gateway.web;
 
+import dev.xiaoer.gateway.admin.AdminDesk;
 import dev.xiaoer.gateway.chat.Conversations;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,12 +19,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 
 /**
- * Plain HTTP: {@code /health} (the process is up), {@code /ready} (the store can write), one conversation's
- * transcript for agents ({@code /api/conversations/ID}), and the static files under the classpath folder
- * {@code dev/xiaoer/gateway/web/static/} ({@code /} is {@code index.html}, {@code /agent} the agent console).
+ * Plain HTTP: {@code /health} (the process is up), {@code /ready} (a FAQ is loaded and the store can write),
+ * {@code /metrics}, the admin and supervisor API ({@code /api/admin/…}, {@code /api/supervisor/…}), one
+ * conversation's transcript for agents ({@code /api/conversations/ID}), and the static files under the classpath
+ * folder {@code dev/xiaoer/gateway/web/static/} ({@code /} is {@code index.html}, {@code /agent} the agent console).
  */
 @ChannelHandler.Sharable
 final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -52,17 +53,21 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final Conversations conversations;
     private final ClientLimits limits;
-    private final BooleanSupplier storeWritable;
+    private final AdminDesk desk;
     private final TranscriptRoute transcripts;
+    private final AdminRoutes admin;
+    private final MetricsRoute metrics;
     /** Files found once are kept: the set is small and fixed by the jar. Misses are not kept (any path can miss). */
     private final Map<String, StaticFile> files = new ConcurrentHashMap<>();
 
-    HttpRoutes(Conversations conversations, ClientLimits limits, BooleanSupplier storeWritable,
-               TranscriptRoute transcripts) {
+    HttpRoutes(Conversations conversations, ClientLimits limits, AdminDesk desk, TranscriptRoute transcripts,
+               AdminRoutes admin, MetricsRoute metrics) {
         this.conversations = conversations;
         this.limits = limits;
-        this.storeWritable = storeWritable;
+        this.desk = desk;
         this.transcripts = transcripts;
+        this.admin = admin;
+        this.metrics = metrics;
     }
 
     @Override
@@ -71,23 +76,21 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             HttpReplies.text(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad request");
             return;
         }
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (AdminRoutes.handles(path)) {
+            admin.handle(ctx, req, path); // the admin API takes PUT and POST too
+            return;
+        }
         if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
             HttpReplies.text(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET and HEAD");
             return;
         }
-        String path = new QueryStringDecoder(req.uri()).path();
         switch (path) {
             case "/health" -> HttpReplies.json(ctx, req, HttpResponseStatus.OK,
                     "{\"status\":\"ok\",\"conversations\":" + conversations.size()
                             + ",\"connections\":" + limits.openConnections() + "}");
-            case "/ready" -> {
-                if (storeWritable.getAsBoolean()) {
-                    HttpReplies.json(ctx, req, HttpResponseStatus.OK, "{\"status\":\"ready\"}");
-                } else {
-                    HttpReplies.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            "{\"status\":\"store_unavailable\"}");
-                }
-            }
+            case "/ready" -> ready(ctx, req);
+            case "/metrics" -> metrics.handle(ctx, req);
             case "/agent", "/agent/" -> serveStatic(ctx, req, CONSOLE_PAGE);
             default -> {
                 if (path.startsWith(TRANSCRIPTS)) {
@@ -96,6 +99,26 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
                     serveStatic(ctx, req, path.equals("/") ? "index.html" : path.substring(1));
                 }
             }
+        }
+    }
+
+    /** 200 when a FAQ is loaded and the store can write; else 503 naming what fails. */
+    private void ready(ChannelHandlerContext ctx, FullHttpRequest req) {
+        AdminDesk.Readiness r = desk.readiness();
+        StringBuilder failing = new StringBuilder();
+        if (!r.faqLoaded()) {
+            failing.append("\"faq\"");
+        }
+        if (!r.storeWritable()) {
+            failing.append(failing.length() > 0 ? "," : "").append("\"store\"");
+        }
+        String checks = "\"checks\":{\"faq\":\"" + (r.faqLoaded() ? "ok" : "failing") + "\",\"store\":\""
+                + (r.storeWritable() ? "ok" : "failing") + "\"}";
+        if (r.ready()) {
+            HttpReplies.json(ctx, req, HttpResponseStatus.OK, "{\"status\":\"ready\"," + checks + "}");
+        } else {
+            HttpReplies.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"not_ready\","
+                    + "\"failing\":[" + failing + "]," + checks + "}");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.xiaoer.gateway.web;
 
+import dev.xiaoer.gateway.metrics.Endpoint;
+import dev.xiaoer.gateway.metrics.GatewayMetrics;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,8 +12,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,14 +32,16 @@ final class UpgradeGuard extends ChannelInboundHandlerAdapter {
     private final List<String> allowedOrigins;
     private final boolean trustProxy;
     private final ClientLimits limits;
+    private final GatewayMetrics metrics;
 
     /** {@code endpoints}: each WebSocket path and what installs its handlers after this guard. */
     UpgradeGuard(Map<String, Consumer<ChannelPipeline>> endpoints, List<String> allowedOrigins, boolean trustProxy,
-                 ClientLimits limits) {
+                 ClientLimits limits, GatewayMetrics metrics) {
         this.endpoints = Map.copyOf(endpoints);
         this.allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
         this.trustProxy = trustProxy;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     @Override
@@ -53,14 +55,17 @@ final class UpgradeGuard extends ChannelInboundHandlerAdapter {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            String ip = clientIp(ctx, req);
+            String ip = ClientAddress.of(ctx, req, trustProxy);
+            Endpoint which = req.uri().startsWith(GatewayInitializer.AGENT_PATH) ? Endpoint.AGENT : Endpoint.BUYER;
             if (!originAllowed(req)) {
+                metrics.upgradeRefused(which, "origin");
                 HttpReplies.text(ctx, req, HttpResponseStatus.FORBIDDEN,
                         "origin not allowed: add it to allowedOrigins in the gateway's config");
                 ReferenceCountUtil.release(msg);
                 return;
             }
             if (!limits.tryConnect(ip)) {
+                metrics.upgradeRefused(which, "too_many_connections");
                 HttpReplies.text(ctx, req, HttpResponseStatus.TOO_MANY_REQUESTS,
                         "too many connections from your address");
                 ReferenceCountUtil.release(msg);
@@ -107,25 +112,5 @@ final class UpgradeGuard extends ChannelInboundHandlerAdapter {
         String host = req.headers().get(HttpHeaderNames.HOST);
         int scheme = o.indexOf("://");
         return host != null && scheme > 0 && o.substring(scheme + 3).equals(host.toLowerCase(Locale.ROOT));
-    }
-
-    private String clientIp(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (trustProxy) {
-            String real = req.headers().get("X-Real-IP");
-            if (real != null && !real.isBlank()) {
-                return real.trim();
-            }
-            String forwarded = req.headers().get("X-Forwarded-For");
-            if (forwarded != null && !forwarded.isBlank()) {
-                // The last hop is the one our proxy added; earlier ones are whatever the client claimed.
-                int comma = forwarded.lastIndexOf(',');
-                return forwarded.substring(comma + 1).trim();
-            }
-        }
-        SocketAddress remote = ctx.channel().remoteAddress();
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(remote);
     }
 }

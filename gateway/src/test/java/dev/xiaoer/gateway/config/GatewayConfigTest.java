@@ -116,6 +116,30 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theAdminTokenMustBeLongAndTheMetricsAccessOneOfThree() throws IOException, ConfigException {
+        ConfigException shortToken = refused("admin:\n  token: secret\n");
+        assertEquals(2, shortToken.line());
+        assertEquals("admin.token", shortToken.key());
+        assertTrue(shortToken.getMessage().contains("too short: at least 24 characters (make one with: openssl rand"),
+                shortToken.getMessage());
+        ConfigException spaces = refused("admin:\n  token: \"a token with spaces in it, long enough\"\n");
+        assertTrue(spaces.getMessage().contains("without spaces"), spaces.getMessage());
+        ConfigException typo = refused("admin:\n  tokn: x\n");
+        assertTrue(typo.getMessage().contains("unknown key (did you mean admin.token?)"), typo.getMessage());
+        ConfigException access = refused("metrics:\n  access: public\n");
+        assertTrue(access.getMessage().contains("metrics.access: 'public' is not open, token or off"),
+                access.getMessage());
+        ConfigException noToken = refused("metrics:\n  access: token\n");
+        assertTrue(noToken.getMessage().contains("admin.token is empty"), noToken.getMessage());
+
+        GatewayConfig c = GatewayConfig.load(write("admin:\n  token: \"Zx8-k2Lq9PvR4tYw7NbC3mHs\"\nmetrics:\n"
+                + "  access: token\n"));
+        assertTrue(c.admin().enabled());
+        assertEquals(GatewayConfig.MetricsAccess.TOKEN, c.metrics().access());
+        assertFalse(c.toString().contains("Zx8-k2Lq9PvR4tYw7NbC3mHs"), "the token is never printed");
+    }
+
+    @Test
     void businessHoursMistakesAreCaught() throws IOException {
         ConfigException zone = refused("businessHours:\n  timeZone: Mars/Olympus\n");
         assertEquals(2, zone.line());
@@ -170,15 +194,22 @@ class GatewayConfigTest {
             dev.xiaoer.gateway.agent.SecretHash.MIN_ITERATIONS).toString();
 
     @Test
-    void theDefaultsShipADemoAgentSoTheConsoleWorksOutOfTheBox() {
+    void theDefaultsShipADemoAgentAndADemoSupervisorSoTheConsoleWorksOutOfTheBox() {
         GatewayConfig c = GatewayConfig.defaults();
-        assertEquals(1, c.agents().size());
+        assertEquals(2, c.agents().size());
         Agent demo = c.agents().get(0);
         assertEquals("demo", demo.id());
         assertTrue(demo.allQueues(), "the demo agent serves every queue, whatever the rules file calls them");
         assertTrue(demo.secret().matches("demo".toCharArray()));
-        assertEquals(List.of(demo), new dev.xiaoer.gateway.agent.Credentials(c.agents()).withDemoSecret(),
-                "the gateway warns about it at start");
+        assertFalse(demo.supervisor());
+        Agent boss = c.agents().get(1);
+        assertEquals("boss", boss.id());
+        assertTrue(boss.supervisor(), "the supervisor view needs a supervisor to log in with");
+        assertTrue(boss.secret().matches("demo".toCharArray()));
+        assertEquals(List.of(demo, boss), new dev.xiaoer.gateway.agent.Credentials(c.agents()).withDemoSecret(),
+                "the gateway warns about both at start");
+        assertFalse(c.admin().enabled(), "the admin API is off until the owner sets a token");
+        assertEquals(GatewayConfig.MetricsAccess.OPEN, c.metrics().access());
         assertEquals(List.of("complaints", "after-sales", "human"),
                 c.queues().known().stream().map(GatewayConfig.QueueInfo::id).toList(), "read from the rules");
         assertEquals(60, c.queues().graceSeconds());

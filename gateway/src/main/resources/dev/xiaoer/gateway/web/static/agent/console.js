@@ -201,6 +201,7 @@
 
   // ---- login ----
   function showLogin(message) {
+    document.dispatchEvent(new CustomEvent('xiaoer:logout'));
     $('app').hidden = true;
     $('login-view').hidden = false;
     $('login-error').textContent = message || '';
@@ -247,6 +248,8 @@
 
   // ---- frames ----
   function handle(f) {
+    // The supervisor view (supervisor.js) reads the same frames.
+    document.dispatchEvent(new CustomEvent('xiaoer:frame', { detail: f }));
     switch (f.type) {
       case 'welcome': return welcome(f);
       case 'lines': lines = {}; lineOrder = []; f.lines.forEach(setLine); return renderLines();
