@@ -421,18 +421,26 @@ final class Conversation {
         for (int i = 0; i < shown; i++) {
             record(batch.get(i));
         }
-        sender.send(new BuyerFrame.Ack(m.id(), said.seq(), false));
+        // Each connection gets its frames of this turn in one go (the sender: the ack, then the replies; the
+        // buyer's other connections: the message, then the replies), so each costs one write to its socket.
+        List<BuyerFrame> replies = new ArrayList<>(shown);
+        for (int i = 1; i < shown; i++) {
+            if (batch.get(i).body().audience() == Audience.EVERYONE) {
+                replies.add(new BuyerFrame.Event(batch.get(i), null));
+            }
+        }
         BuyerFrame.Event echo = new BuyerFrame.Event(said, null);
         for (BuyerLink l : links) {
-            if (l != sender) {
-                l.send(echo);
-            }
+            List<BuyerFrame> frames = new ArrayList<>(replies.size() + 1);
+            frames.add(l == sender ? new BuyerFrame.Ack(m.id(), said.seq(), false) : echo);
+            frames.addAll(replies);
+            l.sendTogether(frames);
+        }
+        if (!links.contains(sender)) {
+            sender.send(new BuyerFrame.Ack(m.id(), said.seq(), false));
         }
         if (state == ConversationState.WITH_AGENT) {
             seat().ifPresent(s -> s.send(new AgentFrame.Event(id, said)));
-        }
-        for (int i = 1; i < shown; i++) {
-            broadcast(batch.get(i), null);
         }
         if (!handsOff) {
             done();

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -103,6 +104,7 @@ final class GroupCommitWriter implements Runnable {
         final PreparedStatement insertConversation;
         final PreparedStatement selectRow;
         final PreparedStatement updateRow;
+        final PreparedStatement updateProgress;
         final PreparedStatement insertEvent;
         final PreparedStatement insertProbe;
         final PreparedStatement deleteProbe;
@@ -119,6 +121,10 @@ final class GroupCommitWriter implements Runnable {
                         + "waiting_since FROM conversations WHERE id = ?");
                 updateRow = prepare(db, "UPDATE conversations SET state = ?, last_seq = ?, updated_at = ?, "
                         + "closed_at = ?, queue = ?, agent_id = ?, waiting_since = ? WHERE id = ?");
+                // Most batches move only these two columns; leaving the others out of the SET list spares SQLite
+                // the upkeep of the state and closed_at indexes (it rewrites an index entry whenever a column of
+                // it is set, even to the same value): about half the cost of the update.
+                updateProgress = prepare(db, "UPDATE conversations SET last_seq = ?, updated_at = ? WHERE id = ?");
                 insertEvent = prepare(db, "INSERT INTO events (conversation_id, seq, at, type, payload, label, "
                         + "ref_seq) VALUES (?, ?, ?, ?, ?, ?, ?)");
                 insertProbe = prepare(db, "INSERT INTO store_probe (id, filler) VALUES (1, ?)");
@@ -462,6 +468,15 @@ final class GroupCommitWriter implements Runnable {
         Statements q = sql();
         for (Map.Entry<String, ConversationRow> entry : changed.entrySet()) {
             ConversationRow row = entry.getValue();
+            // The row as last committed (cached or read by this batch), or null for one this batch opened.
+            ConversationRow before = committedRows.get(entry.getKey());
+            if (before != null && onlyProgressed(before, row)) {
+                q.updateProgress.setLong(1, row.lastSeq());
+                q.updateProgress.setLong(2, row.updatedAt());
+                q.updateProgress.setString(3, entry.getKey());
+                q.updateProgress.executeUpdate();
+                continue;
+            }
             q.updateRow.setString(1, row.state().name());
             q.updateRow.setLong(2, row.lastSeq());
             q.updateRow.setLong(3, row.updatedAt());
@@ -472,6 +487,13 @@ final class GroupCommitWriter implements Runnable {
             q.updateRow.setString(8, entry.getKey());
             q.updateRow.executeUpdate();
         }
+    }
+
+    /** Whether {@code after} differs from {@code before} in its seq and time only. */
+    private static boolean onlyProgressed(ConversationRow before, ConversationRow after) {
+        return before.state() == after.state() && Objects.equals(before.closedAt(), after.closedAt())
+                && Objects.equals(before.queue(), after.queue()) && Objects.equals(before.agentId(), after.agentId())
+                && Objects.equals(before.waitingSince(), after.waitingSince());
     }
 
     /** The row of {@code id} as this batch sees it: changed by it, or as committed (cached, or read); null if none. */

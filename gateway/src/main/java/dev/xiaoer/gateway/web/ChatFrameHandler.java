@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * One buyer's WebSocket on {@code /ws/chat}: checks rates, decodes JSON frames into the chat's records, hands them
@@ -262,6 +263,25 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
                 return;
             }
             ch.writeAndFlush(frame, ch.voidPromise());
+        }
+
+        @Override
+        public void sendTogether(List<BuyerFrame> frames) {
+            Channel ch = channel;
+            if (frames.isEmpty() || ch == null || !ch.isActive()) {
+                return;
+            }
+            if (!ch.isWritable() && ch.bytesBeforeWritable() > MAX_PENDING_BYTES) {
+                closeWith(WebSocketCloseStatus.POLICY_VIOLATION, "not reading its frames");
+                return;
+            }
+            // From another thread, a write without flush is queued on the event loop without waking it; the flush
+            // of the last frame wakes it once and sends all of them in one write to the socket.
+            int last = frames.size() - 1;
+            for (int i = 0; i < last; i++) {
+                ch.write(frames.get(i), ch.voidPromise());
+            }
+            ch.writeAndFlush(frames.get(last), ch.voidPromise());
         }
 
         @Override
