@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     --idle-connections) idle="$2"; shift 2 ;;
     --only) only=",$2,"; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "run-all.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
