@@ -398,6 +398,11 @@ public final class HumanQueue implements WaitingLines {
                 d.send(new AgentFrame.ClaimFailed(conversationId, refused));
                 return;
             }
+            if (!d.available()) {
+                // Away but claiming: they are at the desk. Their grace period counts from now, or the chat they
+                // just took would go straight back to the line (and every other chat they hold with it).
+                d.graceUntil = now().plus(grace);
+            }
             assign(w, d, "claim");
         });
     }

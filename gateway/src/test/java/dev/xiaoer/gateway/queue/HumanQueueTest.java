@@ -331,6 +331,28 @@ class HumanQueueTest {
     }
 
     @Test
+    void anAwayAgentWhoClaimsKeepsTheChatAndTheGracePeriodCountsFromTheClaim() {
+        queue(TestAgents.agent("mei", "小美", 5, "human"));
+        RecordingAgentLink mei = loginAway("mei");
+        clock.advance(Duration.ofMinutes(10)); // away far longer than the grace period, holding nothing
+        settle();
+        enqueue("c", "human", 10, clock.instant());
+        queue.claim("mei", mei, "c");
+        assertEquals("c", mei.next(AgentFrame.Assigned.class).conversationId());
+        settle();
+        assertTrue(chats.takenBack.isEmpty(), "a chat claimed while away is not sent back at once");
+        assertEquals("mei", chats.holder.get("c"));
+
+        clock.advance(Duration.ofSeconds(59));
+        settle();
+        assertTrue(chats.takenBack.isEmpty());
+        clock.advance(Duration.ofSeconds(2));
+        settle();
+        assertEquals(List.of("c"), chats.takenBack, "still away a grace period after the claim: back to the line");
+        assertEquals("away", chats.reasons.get(0));
+    }
+
+    @Test
     void logoutSendsTheChatsBackAtOnce() {
         queue(TestAgents.agent("mei", "小美", 5, "human"));
         RecordingAgentLink mei = login("mei");
