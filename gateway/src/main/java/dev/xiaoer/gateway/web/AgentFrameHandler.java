@@ -320,14 +320,9 @@ final class AgentFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame
         @Override
         public void send(AgentFrame frame) {
             Channel ch = channel;
-            if (ch == null || !ch.isActive()) {
-                return;
+            if (mayWrite(ch, MAX_PENDING_BYTES)) {
+                ch.writeAndFlush(frame, ch.voidPromise());
             }
-            if (!ch.isWritable() && ch.bytesBeforeWritable() > MAX_PENDING_BYTES) {
-                closeWith(WebSocketCloseStatus.POLICY_VIOLATION, "not reading its frames");
-                return;
-            }
-            ch.writeAndFlush(frame, ch.voidPromise());
         }
 
         @Override

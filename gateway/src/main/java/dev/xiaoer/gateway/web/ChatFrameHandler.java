@@ -255,24 +255,15 @@ final class ChatFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame>
         @Override
         public void send(BuyerFrame frame) {
             Channel ch = channel;
-            if (ch == null || !ch.isActive()) {
-                return;
+            if (mayWrite(ch, MAX_PENDING_BYTES)) {
+                ch.writeAndFlush(frame, ch.voidPromise());
             }
-            if (!ch.isWritable() && ch.bytesBeforeWritable() > MAX_PENDING_BYTES) {
-                closeWith(WebSocketCloseStatus.POLICY_VIOLATION, "not reading its frames");
-                return;
-            }
-            ch.writeAndFlush(frame, ch.voidPromise());
         }
 
         @Override
         public void sendTogether(List<BuyerFrame> frames) {
             Channel ch = channel;
-            if (frames.isEmpty() || ch == null || !ch.isActive()) {
-                return;
-            }
-            if (!ch.isWritable() && ch.bytesBeforeWritable() > MAX_PENDING_BYTES) {
-                closeWith(WebSocketCloseStatus.POLICY_VIOLATION, "not reading its frames");
+            if (frames.isEmpty() || !mayWrite(ch, MAX_PENDING_BYTES)) {
                 return;
             }
             // From another thread, a write without flush is queued on the event loop without waking it; the flush
