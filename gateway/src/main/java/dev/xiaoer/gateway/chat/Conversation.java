@@ -599,13 +599,15 @@ final class Conversation {
         record(closed);
         desk.metrics().closed(outcome());
         place = null;
+        // The agent hears of the close before the queue frees their slot: the queue's thread may assign them the
+        // next chat at once, and a console should see this one end before the next one arrives.
+        broadcast(closed, null);
+        agent.ifPresent(s -> s.send(new AgentFrame.Event(id, closed)));
         if (before == ConversationState.WAITING) {
             desk.waitingLines().remove(id);
         } else if (holder != null) {
             desk.waitingLines().released(id, holder, true);
         }
-        broadcast(closed, null);
-        agent.ifPresent(s -> s.send(new AgentFrame.Event(id, closed)));
     }
 
     /** The buyer rates the closed chat, once. */
