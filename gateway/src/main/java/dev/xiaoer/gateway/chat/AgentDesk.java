@@ -130,6 +130,7 @@ public final class AgentDesk implements AutoCloseable {
 
     /** Writes to the buyer of a chat the agent holds. */
     public void say(Agent agent, AgentLink link, String conversationId, String messageId, String text) {
+        queue.atWork(agent.id(), link);
         onConversation(agent, link, conversationId, messageId, (c, seat) -> c.agentSays(seat, messageId, text));
     }
 

@@ -398,13 +398,31 @@ public final class HumanQueue implements WaitingLines {
                 d.send(new AgentFrame.ClaimFailed(conversationId, refused));
                 return;
             }
-            if (!d.available()) {
-                // Away but claiming: they are at the desk. Their grace period counts from now, or the chat they
-                // just took would go straight back to the line (and every other chat they hold with it).
-                d.graceUntil = now().plus(grace);
-            }
+            // Away but claiming: they are at the desk, or the chat they just took would go straight back to the
+            // line (and every other chat they hold with it).
+            atDesk(d);
             assign(w, d, "claim");
         });
+    }
+
+    /**
+     * The agent did something in a chat they hold (wrote to the buyer): while away, that is an agent at the desk, so
+     * their grace period counts from now and their chats stay with them.
+     */
+    public void atWork(String agentId, AgentLink link) {
+        run(() -> {
+            Desk d = desks.get(agentId);
+            if (d != null && d.link == link) {
+                atDesk(d);
+            }
+        });
+    }
+
+    /** An away agent acted: the grace period restarts (it runs out only after a grace period without action). */
+    private void atDesk(Desk d) {
+        if (!d.available() && d.link != null) {
+            d.graceUntil = now().plus(grace);
+        }
     }
 
     /** The agent {@code fromId} hands a chat they hold straight to agent {@code toId}, if available and below cap. */

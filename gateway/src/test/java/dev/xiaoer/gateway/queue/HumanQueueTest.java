@@ -353,6 +353,26 @@ class HumanQueueTest {
     }
 
     @Test
+    void anAwayAgentWhoKeepsWritingKeepsTheirChats() {
+        queue(TestAgents.agent("mei", "小美", 5, "human"));
+        RecordingAgentLink mei = login("mei");
+        enqueue("c", "human", 10, clock.instant());
+        mei.next(AgentFrame.Assigned.class);
+        queue.status("mei", mei, AgentStatus.AWAY);
+        clock.advance(Duration.ofSeconds(50));
+        queue.atWork("mei", mei);
+        settle();
+        clock.advance(Duration.ofSeconds(50));
+        settle();
+        assertTrue(chats.takenBack.isEmpty(), "she wrote 50 s ago: still at the desk");
+        queue.atWork("mei", new RecordingAgentLink()); // an old connection of hers counts for nothing
+        settle();
+        clock.advance(Duration.ofSeconds(11));
+        settle();
+        assertEquals(List.of("c"), chats.takenBack, "a grace period without a word: back to the line");
+    }
+
+    @Test
     void logoutSendsTheChatsBackAtOnce() {
         queue(TestAgents.agent("mei", "小美", 5, "human"));
         RecordingAgentLink mei = login("mei");
