@@ -1,10 +1,13 @@
 package dev.xiaoer.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.Counter;
 import dev.xiaoer.gateway.config.GatewayConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -246,6 +249,56 @@ class LimitsAndBadInputTest {
             RawWebSocket.Frame close = silent.read();
             assertEquals(RawWebSocket.CLOSE, close.opcode());
             assertEquals(1001, close.closeCode());
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsCutOffInsteadOfHavingItsAnswersPileUpInMemory() throws Exception {
+        start(TestGateway.limits(4096, 100, 1_000_000, 1_000_000, 1_000_000, 1_000_000, 1_000_000, 50, 60));
+        try (RawWebSocket greedy = new RawWebSocket(server.gateway.port(), "/ws/chat", 4096)) {
+            greedy.sendText("{\"type\":\"hello\"}");
+            // Questions, and never a read: acks, answers and busy errors pile up on the server's side. Sent from
+            // another thread, so that this test cannot hang if the server stops reading too.
+            Thread sender = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 60_000; i++) {
+                        greedy.sendText("{\"type\":\"message\",\"id\":\"m" + i + "\",\"text\":\"什么时候发货\"}");
+                    }
+                } catch (IOException closed) {
+                    // the server closed the connection: what this test waits for
+                }
+            });
+            sender.start();
+            sender.join(30_000);
+            // The server's receive buffer holds much of what was sent: wait until it has read every frame (and so
+            // written or queued every answer) before reading anything.
+            Counter received = server.gateway.metrics().registry()
+                    .get("xiaoer.frames.received").tag("endpoint", "buyer").counter();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            double before = -1;
+            while (received.count() < 60_001 && received.count() > before && System.nanoTime() < deadline) {
+                before = received.count();
+                Thread.sleep(500); // also stops once the server reads no more (it may drop a closing client's frames)
+            }
+            // What was sent before the server gave up arrives, then either the close frame (1008) or, when the server
+            // stopped waiting for this client to take it, the end of the connection: never all the answers.
+            RawWebSocket.Frame f = null;
+            int frames = 0;
+            try {
+                do {
+                    f = greedy.read();
+                    frames++;
+                } while (f.opcode() != RawWebSocket.CLOSE);
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("still open after " + frames + " frames", e);
+            } catch (IOException ended) {
+                f = null; // closed (or reset) before the close frame could be read
+            }
+            if (f != null) {
+                assertEquals(1008, f.closeCode(), "after " + frames + " frames");
+                assertTrue(f.text().contains("not reading its frames"), f.text());
+            }
+            assertTrue(frames < 60_000 * 2, "closed before every answer was written: " + frames + " frames");
         }
     }
 

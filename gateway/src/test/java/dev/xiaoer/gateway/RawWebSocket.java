@@ -34,7 +34,16 @@ final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
 
     RawWebSocket(int port, String path) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, path, 0);
+    }
+
+    /** With {@code receiveBuffer} > 0, the socket's receive buffer is that small (a client that reads slowly). */
+    RawWebSocket(int port, String path, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer); // before connecting, so that the window is small from the start
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(15_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
