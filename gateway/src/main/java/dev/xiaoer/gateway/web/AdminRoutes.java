@@ -60,12 +60,13 @@ final class AdminRoutes {
     private final Executor pool;
     private final GatewayMetrics metrics;
     private final boolean trustProxy;
-    private final LoginLimits failures = new LoginLimits();
+    private final LoginLimits failures;
 
-    AdminRoutes(AdminDesk desk, AdminToken token, AgentDesk agents, Executor pool, GatewayMetrics metrics,
-                boolean trustProxy) {
+    AdminRoutes(AdminDesk desk, AdminToken token, LoginLimits failures, AgentDesk agents, Executor pool,
+                GatewayMetrics metrics, boolean trustProxy) {
         this.desk = desk;
         this.token = token;
+        this.failures = failures;
         this.agents = agents;
         this.pool = pool;
         this.metrics = metrics;

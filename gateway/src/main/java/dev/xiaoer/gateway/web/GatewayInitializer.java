@@ -86,9 +86,13 @@ public final class GatewayInitializer extends ChannelInitializer<SocketChannel> 
                 config.allowedOrigins(), config.server().trustProxy(), clientLimits, metrics);
         AdminToken token = AdminToken.of(config.admin().token());
         boolean trustProxy = config.server().trustProxy();
+        // One budget of failed tokens per address for both ways in with the admin token: a guesser gets no second
+        // budget by turning to /metrics.
+        LoginLimits tokenFailures = new LoginLimits();
         this.routes = new HttpRoutes(conversations, clientLimits, desk, new TranscriptRoute(agents, store, reads),
-                new AdminRoutes(desk, token, agents, adminPool, metrics, trustProxy),
-                new MetricsRoute(metrics, config.metrics().access(), token, adminPool, trustProxy));
+                new AdminRoutes(desk, token, tokenFailures, agents, adminPool, metrics, trustProxy),
+                new MetricsRoute(metrics, config.metrics().access(), token, tokenFailures, adminPool,
+                        trustProxy));
         this.wsConfig = webSocket(CHAT_PATH);
         this.agentWsConfig = webSocket(AGENT_PATH);
     }

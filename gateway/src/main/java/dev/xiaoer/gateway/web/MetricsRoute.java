@@ -19,8 +19,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@code GET /metrics} in Prometheus text format, as {@code metrics.access} allows: to anyone ({@code open}), with
- * the admin token ({@code token}; failed tokens limited and logged like the admin API's), or not at all
- * ({@code off}, 404). The scrape is formatted on the admin pool, not on the event loop.
+ * the admin token ({@code token}; failed tokens logged and counted in the admin API's budget per address), or not
+ * at all ({@code off}, 404). The scrape is formatted on the admin pool, not on the event loop.
  */
 final class MetricsRoute {
 
@@ -31,10 +31,11 @@ final class MetricsRoute {
     private final AdminToken token;
     private final Executor pool;
     private final boolean trustProxy;
-    private final LoginLimits failures = new LoginLimits();
+    private final LoginLimits failures;
 
-    MetricsRoute(GatewayMetrics metrics, GatewayConfig.MetricsAccess access, AdminToken token, Executor pool,
-                 boolean trustProxy) {
+    MetricsRoute(GatewayMetrics metrics, GatewayConfig.MetricsAccess access, AdminToken token, LoginLimits failures,
+                 Executor pool, boolean trustProxy) {
+        this.failures = failures;
         this.metrics = metrics;
         this.access = access;
         this.token = token;
