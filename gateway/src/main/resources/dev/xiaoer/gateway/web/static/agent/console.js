@@ -69,22 +69,9 @@
   var audio = null;
   var messageCounter = 0;
 
-  var $ = function (id) { return document.getElementById(id); };
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    return e;
-  }
-
-  function toast(text) {
-    var t = $('toast');
-    t.textContent = text;
-    t.classList.add('show');
-    clearTimeout(toast.timer);
-    toast.timer = setTimeout(function () { t.classList.remove('show'); }, 3500);
-  }
+  var $ = XiaoerPage.$;
+  var el = XiaoerPage.el;
+  var toast = XiaoerPage.toast;
 
   function serverNow() { return Date.now() + clockOffset; }
 

@@ -28,14 +28,8 @@
   var editing = null;
   var zone = null;          // the shop's time zone (the business hours'), from the summary
 
-  var $ = function (id) { return document.getElementById(id); };
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    return e;
-  }
+  var $ = XiaoerPage.$;
+  var el = XiaoerPage.el;
 
   function svg(tag, attrs, text) {
     var e = document.createElementNS(SVG, tag);
@@ -44,13 +38,7 @@
     return e;
   }
 
-  function toast(text) {
-    var t = $('toast');
-    t.textContent = text;
-    t.classList.add('show');
-    clearTimeout(toast.timer);
-    toast.timer = setTimeout(function () { t.classList.remove('show'); }, 4000);
-  }
+  function toast(text) { XiaoerPage.toast(text, 4000); }
 
   function serverNow() { return Date.now() + clockOffset; }
 
