@@ -310,14 +310,13 @@ final class ConfigLoader {
     private GatewayConfig.Intents intents() throws ConfigException {
         double answer = confidence("intents.answerThreshold");
         double suggest = confidence("intents.suggestThreshold");
+        // Checked here to name the line; an empty suggest threshold is left to the engine, which keeps its default
+        // below whatever answer threshold is set.
         double answerInForce = Double.isNaN(answer) ? ConfidenceBands.DEFAULT_ANSWER : answer;
-        if (!Double.isNaN(suggest) && suggest > answerInForce) {
+        if (suggest > answerInForce) {
             throw error("intents.suggestThreshold", suggest + " is above the answer threshold " + answerInForce
                     + " (suggestions are for confidences below an answer: lower it or raise"
                     + " intents.answerThreshold)");
-        }
-        if (Double.isNaN(suggest) && ConfidenceBands.DEFAULT_SUGGEST > answerInForce) {
-            suggest = answerInForce; // an answer threshold set very low leaves no room for suggestions
         }
         return new GatewayConfig.Intents(intentsFile("intents.faq"), intentsFile("intents.synonyms"),
                 intentsFile("intents.rules"), answer, suggest, integer("intents.unknownsBeforeOffer", 0, 100));
