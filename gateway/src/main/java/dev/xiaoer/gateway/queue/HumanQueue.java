@@ -302,6 +302,8 @@ public final class HumanQueue implements WaitingLines {
             }
             checkGrace(d);
             rosterDirty = true;
+            // Before the welcome: a buyer's handoff right after it must already see this agent's queues staffed.
+            publishStaffed();
             link.send(new AgentFrame.Welcome(d.agent(), token, tokenLife.getSeconds(), d.status(),
                     config.queues().known(), config.quickReplies(), config.sla().waitMinutes(),
                     config.queues().graceSeconds(), resumed, now()));
@@ -774,18 +776,14 @@ public final class HumanQueue implements WaitingLines {
         Set<String> places = new HashSet<>(dirtyLines);
         if (rosterDirty) {
             rosterDirty = false;
-            Set<String> nowStaffed = new HashSet<>();
             for (WaitingLine line : lines.values()) {
                 int available = availableFor(line.queue.id());
-                if (onlineFor(line.queue.id())) {
-                    nowStaffed.add(line.queue.id());
-                }
                 if (available != line.shownAvailable) {
                     line.shownAvailable = available;
                     dirtyLines.add(line.queue.id());
                 }
             }
-            staffed = Set.copyOf(nowStaffed);
+            publishStaffed();
             AgentFrame roster = new AgentFrame.Roster(roster());
             for (Desk d : desks.values()) {
                 d.send(roster);
@@ -853,6 +851,17 @@ public final class HumanQueue implements WaitingLines {
                     d.open.size(), d.agent().maxChats()));
         }
         snapshot = new QueueSnapshot(lineStates, agentStates);
+    }
+
+    /** Publishes which queues have an agent logged in, for {@link #staffed} on other threads. */
+    private void publishStaffed() {
+        Set<String> now = new HashSet<>();
+        for (WaitingLine line : lines.values()) {
+            if (onlineFor(line.queue.id())) {
+                now.add(line.queue.id());
+            }
+        }
+        staffed = Set.copyOf(now);
     }
 
     /** Whether an agent who serves {@code queue} is logged in, available or away. */
